@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two kinds of tests: browser-like unit and flow tests (happy-dom + msw), and node tests
+// that start real servers on 127.0.0.1 (the local IdP, Chromium end-to-end, size budget).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'happy-dom',
+          include: ['test/unit/**/*.test.{ts,tsx}', 'test/flows/**/*.test.{ts,tsx}', 'test/adapters/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/support/setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/idp/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/size/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
