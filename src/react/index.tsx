@@ -1,0 +1,119 @@
+import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { ReactNode } from 'react';
+import { AuthError, createCognitoAuth } from '../index.js';
+import type { AuthState, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions } from '../types.js';
+
+const AuthContext = createContext<CognitoAuth | null>(null);
+
+// Clients already started by a provider: init() runs once per client, even when StrictMode runs
+// effects twice or two providers share one client (the core's init() is idempotent too).
+const started = new WeakSet<CognitoAuth>();
+
+/** Either an existing client (`auth`) or a config from which the provider creates one, once. */
+export type CognitoAuthProviderProps =
+  | { auth: CognitoAuth; config?: never; children?: ReactNode }
+  | { config: CognitoAuthConfig; auth?: never; children?: ReactNode };
+
+/**
+ * Makes a client available to {@link useAuth} and {@link RequireAuth}, and calls `auth.init()` once
+ * on mount (which handles the callback URL when the page is one). A client the provider created
+ * from `config` is destroyed when the provider unmounts; later changes to `config` are ignored.
+ *
+ * @example
+ * const auth = createCognitoAuth(config);
+ * createRoot(el).render(<CognitoAuthProvider auth={auth}><App /></CognitoAuthProvider>);
+ */
+export function CognitoAuthProvider(props: CognitoAuthProviderProps): ReactNode {
+  const [owned] = useState(() => (props.auth ? null : createCognitoAuth(props.config)));
+  const auth = props.auth ?? owned;
+  if (!auth) throw new AuthError('invalid_config', '<CognitoAuthProvider> needs an `auth` client or a `config`');
+  const pendingDestroy = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    clearTimeout(pendingDestroy.current);
+    if (!started.has(auth)) {
+      started.add(auth);
+      auth.init().catch(() => undefined); // failures land in getState().error
+    }
+    // StrictMode unmounts and remounts at once: destroy an owned client only if no remount follows.
+    return () => {
+      if (auth === owned) pendingDestroy.current = setTimeout(() => auth.destroy(), 0);
+    };
+  }, [auth, owned]);
+  return createElement(AuthContext.Provider, { value: auth }, props.children);
+}
+
+/** What {@link useAuth} returns: the core's state, shorthands, and the actions. */
+export interface UseAuthResult extends AuthState {
+  isAuthenticated: boolean;
+  isLoading: boolean;
+  signIn(options?: SignInOptions): Promise<void>;
+  signOut(options?: SignOutOptions): Promise<void>;
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** The client itself, for everything else (`on`, `getIdToken`, ...). */
+  auth: CognitoAuth;
+}
+
+/**
+ * The auth state of the nearest {@link CognitoAuthProvider}; re-renders when it changes.
+ * Throws `AuthError('invalid_config')` outside a provider.
+ *
+ * @example
+ * const { isAuthenticated, user, signIn } = useAuth();
+ * return isAuthenticated ? <p>Hello {user?.principal}</p> : <button onClick={() => signIn()}>Sign in</button>;
+ */
+export function useAuth(): UseAuthResult {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new AuthError('invalid_config', 'useAuth() must be used inside <CognitoAuthProvider>');
+  const subscribe = useCallback((onChange: () => void) => auth.subscribe(onChange), [auth]);
+  const getState = useCallback(() => auth.getState(), [auth]);
+  const state = useSyncExternalStore(subscribe, getState, getState);
+  return useMemo(
+    () => ({
+      status: state.status,
+      user: state.user,
+      error: state.error,
+      isAuthenticated: state.status === 'authenticated',
+      isLoading: state.status === 'loading',
+      signIn: (options?: SignInOptions) => auth.signIn(options),
+      signOut: (options?: SignOutOptions) => auth.signOut(options),
+      getAccessToken: (options?: GetAccessTokenOptions) => auth.getAccessToken(options),
+      auth,
+    }),
+    [auth, state],
+  );
+}
+
+export interface RequireAuthProps {
+  children?: ReactNode;
+  /** Shown while loading, while leaving for sign-in, and when unauthenticated with `redirect={false}`. */
+  fallback?: ReactNode;
+  /** Shown when the state is `error` (default: `fallback`). No redirect happens then, so no loop. */
+  errorFallback?: ReactNode | ((error: AuthError) => ReactNode);
+  /** Passed to `signIn` (default `returnTo`: the current page). */
+  signInOptions?: SignInOptions;
+  /** `false`: render `fallback` instead of redirecting to sign-in. Default `true`. */
+  redirect?: boolean;
+}
+
+/**
+ * Renders `children` only when signed in. Unauthenticated, it calls `signIn(signInOptions)` once
+ * (or, with `redirect={false}`, just renders `fallback`).
+ *
+ * @example
+ * <RequireAuth fallback={<Spinner />} signInOptions={{ prompt: 'login' }}><Dashboard /></RequireAuth>
+ * <RequireAuth redirect={false} fallback={<SignInButton />}><Dashboard /></RequireAuth>
+ */
+export function RequireAuth({ children, fallback = null, errorFallback, signInOptions, redirect = true }: RequireAuthProps): ReactNode {
+  const { status, error, signIn } = useAuth();
+  const signingIn = useRef(false); // survives StrictMode's second effect run: one redirect only
+  useEffect(() => {
+    if (status !== 'unauthenticated' || !redirect || signingIn.current) return;
+    signingIn.current = true;
+    signIn(signInOptions).catch(() => undefined); // the core reports failures in its state
+  }, [status, redirect, signIn, signInOptions]);
+  if (status === 'authenticated') return children;
+  if (status === 'error' && error && errorFallback !== undefined) {
+    return typeof errorFallback === 'function' ? errorFallback(error) : errorFallback;
+  }
+  return fallback;
+}

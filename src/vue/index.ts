@@ -1,0 +1,122 @@
+import { computed, getCurrentScope, inject, onScopeDispose, shallowRef } from 'vue';
+import type { App, ComputedRef, InjectionKey, Plugin, Ref } from 'vue';
+import { AuthError, createCognitoAuth } from '../index.js';
+import type { AuthState, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions, User } from '../types.js';
+
+/** The injection key under which the plugin provides the client. */
+export const cognitoAuthKey: InjectionKey<CognitoAuth> = Symbol('cognito-spa-auth');
+
+// One init() per client, whoever asks first (the plugin or a guard); the core's init() is
+// idempotent too, but the adapter does not rely on it.
+const initialised = new WeakMap<CognitoAuth, Promise<unknown>>();
+function initOnce(auth: CognitoAuth): Promise<unknown> {
+  let pending = initialised.get(auth);
+  if (!pending) {
+    pending = auth.init().catch(() => undefined); // failures land in getState().error
+    initialised.set(auth, pending);
+  }
+  return pending;
+}
+
+const isClient = (x: CognitoAuth | CognitoAuthConfig): x is CognitoAuth =>
+  typeof (x as Partial<CognitoAuth>).getState === 'function';
+
+/**
+ * A Vue plugin that provides the client to {@link useAuth} and calls `auth.init()` once (which
+ * handles the callback URL when the page is one). Given a config, it creates the client and
+ * destroys it when the app unmounts.
+ *
+ * @example
+ * createApp(App).use(createCognitoAuthPlugin(createCognitoAuth(config))).mount('#app');
+ */
+export function createCognitoAuthPlugin(auth: CognitoAuth | CognitoAuthConfig): Plugin {
+  return {
+    install(app: App) {
+      const client = isClient(auth) ? auth : createCognitoAuth(auth);
+      app.provide(cognitoAuthKey, client);
+      if (client !== auth) app.onUnmount?.(() => client.destroy());
+      void initOnce(client);
+    },
+  };
+}
+
+/** What {@link useAuth} returns: reactive state and the actions. */
+export interface UseAuthReturn {
+  /** The core's state, replaced (not mutated) on every change. */
+  state: Readonly<Ref<AuthState>>;
+  status: ComputedRef<AuthState['status']>;
+  user: ComputedRef<User | null>;
+  error: ComputedRef<AuthError | null>;
+  isAuthenticated: ComputedRef<boolean>;
+  isLoading: ComputedRef<boolean>;
+  signIn(options?: SignInOptions): Promise<void>;
+  signOut(options?: SignOutOptions): Promise<void>;
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** The client itself, for everything else (`on`, `getIdToken`, ...). */
+  auth: CognitoAuth;
+}
+
+/**
+ * Reactive auth state for a component's `setup` (or any effect scope); the subscription ends with
+ * the scope. Uses the plugin's client unless one is passed. Throws `AuthError('invalid_config')`
+ * when there is neither.
+ *
+ * @example
+ * const { isAuthenticated, user, signIn, signOut } = useAuth();
+ */
+export function useAuth(client?: CognitoAuth): UseAuthReturn {
+  const auth = client ?? inject(cognitoAuthKey, null);
+  if (!auth) {
+    throw new AuthError('invalid_config', 'useAuth() needs app.use(createCognitoAuthPlugin(auth)) or a client argument');
+  }
+  const state = shallowRef(auth.getState());
+  const stop = auth.subscribe((next) => {
+    state.value = next;
+  });
+  if (getCurrentScope()) onScopeDispose(stop);
+  return {
+    state,
+    status: computed(() => state.value.status),
+    user: computed(() => state.value.user),
+    error: computed(() => state.value.error),
+    isAuthenticated: computed(() => state.value.status === 'authenticated'),
+    isLoading: computed(() => state.value.status === 'loading'),
+    signIn: (options) => auth.signIn(options),
+    signOut: (options) => auth.signOut(options),
+    getAccessToken: (options) => auth.getAccessToken(options),
+    auth,
+  };
+}
+
+/** The part of a vue-router route the guard reads (so vue-router is not a dependency). */
+export interface GuardedRoute {
+  fullPath: string;
+  meta?: Readonly<Record<PropertyKey, unknown>>;
+}
+
+export interface AuthGuardOptions {
+  /** Which routes need a signed-in user (default: `to.meta.requiresAuth` is truthy). */
+  requiresAuth?: (to: GuardedRoute) => boolean;
+  /** Passed to `signIn`; `returnTo` is always the target route's `fullPath`. */
+  signInOptions?: Omit<SignInOptions, 'returnTo'>;
+}
+
+/**
+ * A navigation guard for `router.beforeEach`. For a route that requires auth it waits for `init()`;
+ * signed in, the navigation proceeds; otherwise (unauthenticated or in error) it starts sign-in
+ * with `returnTo` = the target's `fullPath` and cancels the navigation, as the page is leaving.
+ *
+ * @example
+ * router.beforeEach(createAuthGuard(auth));
+ * // routes: { path: '/admin', component: Admin, meta: { requiresAuth: true } }
+ */
+export function createAuthGuard(auth: CognitoAuth, options: AuthGuardOptions = {}): (to: GuardedRoute) => Promise<boolean> {
+  const requiresAuth = options.requiresAuth ?? ((to: GuardedRoute) => Boolean(to.meta?.requiresAuth));
+  return async (to) => {
+    if (!requiresAuth(to)) return true;
+    await initOnce(auth);
+    if (auth.getState().status === 'authenticated') return true;
+    await auth.signIn({ ...options.signInOptions, returnTo: to.fullPath });
+    return false;
+  };
+}
