@@ -90,9 +90,12 @@ export interface CallbackResult {
   returnTo: string;
 }
 
+/** Why a session ended. */
+export type SignOutReason = 'user' | 'invalid_grant' | 'id_token_invalid' | 'session_expired' | 'token_expired' | 'other_tab' | 'reset';
+
 export interface AuthEventMap {
   signedIn: { user: User };
-  signedOut: { reason: 'user' | 'invalid_grant' | 'id_token_invalid' | 'other_tab' | 'reset' };
+  signedOut: { reason: SignOutReason };
   tokensRenewed: { user: User; expiresAt: number };
   renewFailed: { error: AuthError; willRetry: boolean };
   sessionExpired: { error: AuthError };

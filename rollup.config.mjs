@@ -1,0 +1,48 @@
+import { existsSync, copyFileSync } from 'node:fs';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+// The adapters import the core as '../index.js'; in the package that is the package itself,
+// so that an app holds one core (one state) whichever entry it imports.
+const coreAsPackage = (id) => (id.startsWith('../') ? 'cognito-spa-auth' : null);
+const deps = ['oidc-client-ts', 'jose', 'react', 'react/jsx-runtime', 'vue', 'cognito-spa-auth'];
+const external = (id) => deps.includes(id);
+const adapterExternal = (id) => deps.includes(id) || coreAsPackage(id) !== null;
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', outDir: 'dist', outputToFilesystem: false });
+const paths = (id) => coreAsPackage(id) ?? id;
+
+const adapters = [
+  ['react', 'src/react/index.tsx'],
+  ['vue', 'src/vue/index.ts'],
+].filter(([, file]) => existsSync(file));
+const adapterInput = Object.fromEntries(adapters);
+const names = ['index', ...Object.keys(adapterInput)];
+
+/** CommonJS consumers get the same types under a .d.cts name (for TypeScript's node16 resolution). */
+const copyCts = {
+  name: 'copy-cts',
+  writeBundle() {
+    for (const name of names) copyFileSync(`dist/${name}.d.ts`, `dist/${name}.d.cts`);
+  },
+};
+
+const outputs = [
+  { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', paths, sourcemap: true },
+  { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', paths, sourcemap: true, exports: 'named' },
+];
+
+export default [
+  { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'allow-extension' },
+  ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [ts()], output: outputs }] : []),
+  {
+    input: 'src/iife.ts',
+    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    output: { file: 'dist/cognito-auth.iife.js', format: 'iife', name: 'CognitoAuth', inlineDynamicImports: true, sourcemap: true },
+  },
+  { input: { index: 'src/index.ts' }, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
+  ...(adapters.length
+    ? [{ input: adapterInput, external: adapterExternal, plugins: [dts({ tsconfig: './tsconfig.build.json' }), copyCts], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
+    : []),
+];

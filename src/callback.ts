@@ -1,0 +1,59 @@
+import type { Endpoints, NormalizedConfig } from './config.js';
+import { AuthError } from './errors.js';
+import type { KeyStore } from './keys.js';
+import { takeTransaction } from './records.js';
+import type { SafeStorage, SessionRecord } from './store.js';
+
+/** The lazily loaded engine module, with the key store of this client. */
+export type Engine = typeof import('./engine.js') & { keys: KeyStore };
+
+const OAUTH_PARAMS = ['code', 'state', 'error', 'error_description', 'error_uri', 'iss', 'session_state'];
+
+/** Take the OAuth parameters out of the address bar so a reload or a shared link can't replay them. */
+function cleanAddressBar(url: URL): void {
+  const loc = globalThis.location;
+  if (!loc || loc.href !== url.href || !globalThis.history?.replaceState) return;
+  const clean = new URL(url.href);
+  for (const p of OAUTH_PARAMS) clean.searchParams.delete(p);
+  globalThis.history.replaceState(globalThis.history.state, '', clean.pathname + clean.search + clean.hash);
+}
+
+export interface CallbackDeps {
+  cfg: NormalizedConfig;
+  url: string;
+  txStore: SafeStorage;
+  endpoints: () => Promise<Endpoints>;
+  loadEngine: () => Promise<Engine>;
+}
+
+/**
+ * Complete a sign-in from Cognito's redirect: state (once), Cognito's error, the code
+ * exchange, then every token check. Returns the record to store; stores nothing itself.
+ */
+export async function completeCallback(d: CallbackDeps): Promise<{ record: SessionRecord; returnTo: string }> {
+  const { cfg } = d;
+  let url: URL;
+  try {
+    url = new URL(d.url);
+  } catch (cause) {
+    throw new AuthError('state_mismatch', 'the callback URL is not a URL', { cause });
+  }
+  cleanAddressBar(url);
+  const q = url.searchParams;
+  const state = q.get('state');
+  if (!state) throw new AuthError('state_mismatch', 'the callback has no state: start the sign-in again');
+  const tx = takeTransaction(d.txStore, cfg.clientId, state);
+  if (!tx) {
+    throw new AuthError('state_mismatch', 'the callback state is unknown or was already used (a reload, the back button or another tab): start the sign-in again');
+  }
+  const error = q.get('error');
+  if (error !== null) {
+    const description = q.get('error_description') ?? undefined;
+    throw new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error, errorDescription: description });
+  }
+  if (!q.get('code')) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
+  const engine = await d.loadEngine();
+  const tokens = await engine.exchangeCode(cfg, await d.endpoints(), tx, url.href);
+  const verified = await engine.verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys: engine.keys, nonce: tx.nonce, maxAge: tx.maxAge });
+  return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo };
+}

@@ -1,0 +1,222 @@
+import { normalizeConfig } from './config.js';
+import { openChannel, type TabMessage } from './crosstab.js';
+import { createEndpoints } from './endpoints.js';
+import { AuthError } from './errors.js';
+import { createEmitter } from './events.js';
+import { decodeClaims } from './jwt.js';
+import * as rec from './records.js';
+import { createRenewer, needsRenew, sessionEnd } from './renew.js';
+import { buildSignIn } from './signin.js';
+import { logoutUrl, revoke } from './signout.js';
+import { createStateStore } from './state.js';
+import { openStorages, type SessionRecord } from './store.js';
+import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
+import { toUser } from './user.js';
+import { completeCallback, type Engine } from './callback.js';
+
+/**
+ * Create a client for one Cognito app client. Validates the config synchronously
+ * (`AuthError('invalid_config')`) and touches no browser API until a method is called.
+ *
+ * @example
+ * const auth = createCognitoAuth({ authority, clientId, callbackUrl, domain });
+ * const state = await auth.init(); // on /callback this completes the sign-in
+ * if (state.status === 'unauthenticated') await auth.signIn();
+ */
+export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
+  const cfg = normalizeConfig(config);
+  const warn = (msg: string, cause?: unknown): void => {
+    if (cfg.debug) console.warn(`[cognito-spa-auth] ${msg}`, cause ?? '');
+  };
+  const state = createStateStore();
+  const events = createEmitter();
+  const endpoints = createEndpoints(cfg);
+  let stores: ReturnType<typeof openStorages> | null = null;
+  const storage = () => (stores ??= openStorages(cfg.storage, warn));
+  let session: SessionRecord | null = null;
+  let fromTabs: SessionRecord | null = null;
+  let engine: Promise<Engine> | null = null;
+  const loadEngine = (): Promise<Engine> => (engine ??= import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn) })));
+  const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
+  const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
+
+  let channel: ReturnType<typeof openChannel> | null = null;
+  const tabs = () => (channel ??= openChannel(`cognito-spa-auth.${cfg.clientId}`, onTabMessage));
+
+  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt);
+
+  /** Make `r` the session: store it, publish it. */
+  function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
+    const user = userOf(r);
+    session = r;
+    if (how !== 'restored' && how !== 'other_tab') {
+      rec.writeSession(storage().tokens, r);
+      tabs().post({ t: 'session', record: r });
+    }
+    state.dispatch({ type: 'authenticated', user });
+    if (how === 'signedIn') events.emit('signedIn', { user });
+    if (how === 'renewed' || how === 'other_tab') events.emit('tokensRenewed', { user, expiresAt: r.expiresAt });
+    renewer.schedule();
+    return user;
+  }
+
+  /** End the session: forget the tokens everywhere, say why. */
+  function end(reason: SignOutReason, error?: AuthError, broadcast = true): void {
+    const had = session !== null;
+    session = null;
+    fromTabs = null;
+    rec.clearSession(storage().tokens, cfg.clientId);
+    if (broadcast) tabs().post({ t: 'signedOut' });
+    renewer.schedule();
+    state.dispatch({ type: 'unauthenticated', error });
+    if (reason === 'session_expired' && error) events.emit('sessionExpired', { error });
+    if (had) events.emit('signedOut', { reason });
+  }
+
+  function onTabMessage(m: TabMessage): void {
+    if (m.t === 'session') {
+      fromTabs = m.record;
+      // With shared storage every tab shows the same session; elsewhere a tab keeps its own.
+      if (cfg.storage === 'local' && m.record.clientId === cfg.clientId && m.record.updatedAt > (session?.updatedAt ?? 0)) {
+        adopt(m.record, session?.sub === m.record.sub ? 'other_tab' : 'signedIn');
+      }
+    } else if (cfg.storage === 'local' && session) {
+      end('other_tab', undefined, false);
+    }
+  }
+
+  const renewer = createRenewer({
+    cfg,
+    lockName: `cognito-spa-auth.${cfg.clientId}.renew`,
+    current: () => session,
+    othersRecords: () => [rec.readSession(storage().tokens, cfg, warn), fromTabs],
+    grant: async (base) => {
+      const e = await loadEngine();
+      return e.refresh(cfg, await endpoints(), base, e.keys);
+    },
+    adopt: (r) => void adopt(r, 'renewed'),
+    end,
+    emit: events.emit,
+  });
+
+  /** Restore the stored session without a request; anything unusable reads as signed out. */
+  function restore(): AuthState {
+    const r = rec.readSession(storage().tokens, cfg, warn);
+    if (!r) return (state.dispatch({ type: 'unauthenticated' }), state.getState());
+    const now = Math.floor(Date.now() / 1000);
+    if (now >= sessionEnd(r, cfg)) {
+      session = r;
+      end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
+    } else if (!r.refreshToken && now >= r.expiresAt) {
+      session = r;
+      end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
+    } else {
+      try {
+        adopt(r, 'restored');
+        if (r.refreshToken) void loadEngine().catch(() => undefined); // warm the renew code
+      } catch (e) {
+        warn('the stored session no longer maps to a user allowed here', e);
+        end('reset', e instanceof AuthError ? e : undefined);
+      }
+    }
+    return state.getState();
+  }
+
+  const isCallback = (url: string = here()): boolean => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return false;
+    }
+    const cb = new URL(cfg.callbackUrl);
+    return u.origin === cb.origin && u.pathname === cb.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
+  };
+
+  const callbacks = new Map<string, Promise<CallbackResult>>();
+  function handleCallback(url: string = here()): Promise<CallbackResult> {
+    // The same callback URL handled twice at once (e.g. React StrictMode) is one exchange.
+    let p = callbacks.get(url);
+    if (!p) {
+      state.dispatch({ type: 'loading' });
+      p = completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
+        .then((r) => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo }))
+        .catch((e: unknown) => {
+          const err = e instanceof AuthError ? e : new AuthError('token_request_failed', 'the callback failed', { cause: e });
+          state.dispatch({ type: 'failed', error: err });
+          throw err;
+        });
+      callbacks.set(url, p);
+    }
+    return p;
+  }
+
+  let initP: Promise<AuthState> | null = null;
+  async function token(kind: 'accessToken' | 'idToken', force = false): Promise<string> {
+    const r = session;
+    if (!r) throw new AuthError('login_required', 'not signed in');
+    const now = Math.floor(Date.now() / 1000);
+    if (now >= sessionEnd(r, cfg)) {
+      const err = new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again');
+      end('session_expired', err);
+      throw err;
+    }
+    if (!force && !needsRenew(r, cfg)) return r[kind];
+    if (!r.refreshToken) {
+      if (now < r.expiresAt && !force) return r[kind];
+      const err = new AuthError('login_required', force ? 'there is no refresh token to renew with' : 'the access token expired and there is no refresh token');
+      if (now >= r.expiresAt) end('token_expired', err);
+      throw err;
+    }
+    try {
+      return (await renewer.renew(force))[kind];
+    } catch (e) {
+      const still = session;
+      if (!force && still && Math.floor(Date.now() / 1000) < still.expiresAt && e instanceof AuthError && e.code === 'network_error') return still[kind];
+      throw e;
+    }
+  }
+
+  return {
+    getState: state.getState,
+    subscribe: state.subscribe,
+    on: events.on,
+    init() {
+      return (initP ??= (async () => {
+        rec.pruneTransactions(storage().transactions, cfg.clientId);
+        tabs();
+        if (!isCallback()) return restore();
+        await handleCallback().catch(() => undefined); // the error is in the state
+        return state.getState();
+      })());
+    },
+    isCallback,
+    async signIn(options = {}) {
+      const { url, tx } = await buildSignIn(cfg, await endpoints(), options, here());
+      rec.putTransaction(storage().transactions, cfg.clientId, tx);
+      navigate(url);
+    },
+    handleCallback,
+    getUser: () => state.getState().user,
+    getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
+    getIdToken: () => token('idToken'),
+    async signOut(options = {}) {
+      const target = logoutUrl(cfg, await endpoints(), options.returnTo);
+      const r = session;
+      if (r?.refreshToken) await revoke(cfg, await endpoints(), r.refreshToken, warn); // best effort
+      end('user');
+      navigate(target);
+    },
+    reset() {
+      rec.clearAll([storage().tokens, storage().transactions], cfg.clientId);
+      end('reset');
+    },
+    destroy() {
+      renewer.stop();
+      channel?.close();
+      channel = null;
+      events.clear();
+    },
+  };
+}
+

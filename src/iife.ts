@@ -1,0 +1,2 @@
+// The script-tag build: every core export on `window.CognitoAuth`.
+export * from './index.js';

@@ -1,0 +1,20 @@
+export { createCognitoAuth } from './client.js';
+export { AuthError, isAuthError } from './errors.js';
+export type { AuthErrorCode, AuthErrorDetails } from './errors.js';
+export type {
+  AuthEventMap,
+  AuthEventName,
+  AuthState,
+  AuthStatus,
+  CallbackResult,
+  CognitoAuth,
+  CognitoAuthConfig,
+  GetAccessTokenOptions,
+  Prompt,
+  SignInOptions,
+  SignOutOptions,
+  SignOutReason,
+  StorageLike,
+  TokenValidationAlgorithm,
+  User,
+} from './types.js';

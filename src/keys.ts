@@ -1,0 +1,55 @@
+import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
+import { AuthError } from './errors.js';
+import { getJson } from './http.js';
+
+/** An unknown `kid` refetches the key sets at most this often (ms), so a flood of forged kids can't hammer Cognito. */
+export const KEY_REFETCH_COOLDOWN_MS = 30_000;
+
+export interface KeyStore {
+  /** jose key resolver over the union of every configured key set. */
+  getKey: JWTVerifyGetKey;
+}
+
+/**
+ * The signing keys of `urls`, fetched once (one shared request for concurrent callers), reused,
+ * and fetched again when a token names a `kid` none of them has (key rotation), rate-limited.
+ */
+export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: string, e?: unknown) => void): KeyStore {
+  let resolver: JWTVerifyGetKey | null = null;
+  let pending: Promise<JWTVerifyGetKey> | null = null;
+  let fetchedAt = -Infinity;
+
+  const load = (): Promise<JWTVerifyGetKey> =>
+    (pending ??= (async () => {
+      try {
+        const sets = await Promise.allSettled(urls.map((u) => getJson(u, timeoutMs)));
+        const keys: JWK[] = [];
+        sets.forEach((s, i) => {
+          if (s.status === 'rejected') return warn(`key set ${urls[i]} could not be read`, s.reason);
+          const list = s.value.keys;
+          if (Array.isArray(list)) keys.push(...list.filter((k): k is JWK => !!k && typeof k === 'object' && typeof k.kty === 'string'));
+        });
+        if (!sets.some((s) => s.status === 'fulfilled')) {
+          const first = sets[0] as PromiseRejectedResult;
+          throw first.reason instanceof AuthError ? first.reason : new AuthError('network_error', 'no key set could be read', { cause: first.reason });
+        }
+        fetchedAt = Date.now();
+        return (resolver = createLocalJWKSet({ keys }));
+      } finally {
+        pending = null;
+      }
+    })());
+
+  return {
+    async getKey(header, token) {
+      const current = resolver ?? (await load());
+      try {
+        return await current(header, token);
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== 'ERR_JWKS_NO_MATCHING_KEY' || Date.now() - fetchedAt < KEY_REFETCH_COOLDOWN_MS) throw e;
+        return (await load())(header, token); // the pool may have rotated its keys since we fetched them
+      }
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { checkPrompt, configError, scopeString, type Endpoints, type NormalizedConfig } from './config.js';
+import { b64urlEncode, randomString, sha } from './jwt.js';
+import { STORE_VERSION, type TransactionRecord } from './store.js';
+import type { SignInOptions } from './types.js';
+
+const OPTION_KEYS = new Set(['returnTo', 'prompt', 'maxAge', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes']);
+
+/**
+ * Resolve `returnTo` against the current page; only the same origin is accepted, and it is
+ * kept as a path so that it can never send the user to another site.
+ */
+export function sameOriginPath(returnTo: string | undefined, here: string): string {
+  const base = new URL(here);
+  if (returnTo === undefined) return base.pathname + base.search + base.hash;
+  let target: URL | null = null;
+  try {
+    target = new URL(returnTo, base);
+  } catch {
+    /* refused below */
+  }
+  // "//evil.example", "\\evil.example" and "javascript:" all resolve to another (or an opaque) origin.
+  if (!target || target.origin !== base.origin) {
+    throw configError('signIn.returnTo', `"${returnTo}" is not a path or URL of this origin (${base.origin})`);
+  }
+  return target.pathname + target.search + target.hash;
+}
+
+const optString = (field: string, v: unknown): string | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw configError(`signIn.${field}`, 'a non-empty string is expected');
+  return v;
+};
+
+/**
+ * Build Cognito's `/oauth2/authorize` URL (code + PKCE S256 + state + nonce) and the
+ * transaction to keep until the callback. Makes no network request.
+ */
+export async function buildSignIn(
+  cfg: NormalizedConfig,
+  endpoints: Endpoints,
+  options: SignInOptions,
+  here: string,
+): Promise<{ url: string; tx: TransactionRecord }> {
+  for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw configError(`signIn.${key}`, 'unknown option');
+  const prompt = checkPrompt('signIn.prompt', options.prompt) ?? cfg.prompt;
+  const maxAge = options.maxAge ?? cfg.maxAge;
+  if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0)) {
+    throw configError('signIn.maxAge', 'a number of seconds >= 0 is expected');
+  }
+  const identityProvider = optString('identityProvider', options.identityProvider);
+  const idpIdentifier = optString('idpIdentifier', options.idpIdentifier);
+  if (identityProvider && idpIdentifier) {
+    throw configError('signIn.identityProvider', 'give identityProvider or idpIdentifier, never both (Cognito refuses both)');
+  }
+  const scope = options.scopes === undefined ? cfg.scope : scopeString('signIn.scopes', options.scopes);
+  const tx: TransactionRecord = {
+    v: STORE_VERSION,
+    state: randomString(),
+    nonce: randomString(),
+    codeVerifier: randomString(48),
+    redirectUri: cfg.callbackUrl,
+    scope,
+    returnTo: sameOriginPath(options.returnTo, here),
+    maxAge,
+    createdAt: Math.floor(Date.now() / 1000),
+  };
+  const params: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: cfg.clientId,
+    redirect_uri: tx.redirectUri,
+    scope,
+    state: tx.state,
+    nonce: tx.nonce,
+    code_challenge: b64urlEncode(await sha('SHA-256', tx.codeVerifier)),
+    code_challenge_method: 'S256',
+    prompt,
+    max_age: maxAge === undefined ? undefined : String(Math.floor(maxAge)),
+    identity_provider: identityProvider,
+    idp_identifier: idpIdentifier,
+    login_hint: optString('loginHint', options.loginHint),
+    lang: optString('lang', options.lang),
+  };
+  const url = new URL(endpoints.authorize);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+  return { url: url.href, tx };
+}
