@@ -1,6 +1,11 @@
 // In-memory storage adapter for oidc-provider, one per IdP instance.
 // (oidc-provider's own development adapter is size-capped and shared by the process and
 // warns on the console; this one is unbounded for the IdP's lifetime and silent.)
+//
+// Used codes and rotated-out refresh tokens are deleted rather than marked consumed: presenting
+// one again then gets a plain invalid_grant, as from Cognito (rotation grace period 0), instead
+// of oidc-provider's reuse detection, which would also revoke every token of that sign-in.
+const DELETE_ON_CONSUME = new Set(['AuthorizationCode', 'RefreshToken']);
 
 export function createMemoryAdapter() {
   const store = new Map(); // `${model}:${id}` -> { payload, expiresAt }
@@ -68,6 +73,10 @@ export function createMemoryAdapter() {
     }
 
     async consume(id) {
+      if (DELETE_ON_CONSUME.has(this.model)) {
+        store.delete(this.key(id));
+        return;
+      }
       const payload = read(this.key(id));
       if (payload) payload.consumed = Math.floor(now() / 1000);
     }

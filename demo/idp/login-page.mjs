@@ -18,8 +18,8 @@ const STYLE = `
 `;
 
 export function escapeHtml(value) {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({
-    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+  return String(value ?? '').replace(/[&<>"]/g, (c) => ({
+    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;',
   })[c]);
 }
 
@@ -40,7 +40,7 @@ ${body}
 </html>`;
 }
 
-export function renderLoginPage({ action, username = '', error }) {
+export function renderLoginPage({ action, username = '', error, hint }) {
   return page('Sign in', `<h1>Sign in</h1>
 ${error ? `<p class="error" role="alert" id="loginErrorMessage">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}" novalidate>
@@ -51,7 +51,7 @@ ${error ? `<p class="error" role="alert" id="loginErrorMessage">${escapeHtml(err
   <input id="signInFormPassword" name="password" type="password" autocomplete="current-password" required${username ? ' autofocus' : ''}>
   <button type="submit" name="signInSubmitButton" value="Sign in">Sign in</button>
 </form>
-<p class="hint">Local user pool: alice, bob or mallory, password Password1!</p>`);
+${hint ? `<p class="hint">${escapeHtml(hint)}</p>` : ''}`);
 }
 
 export function renderErrorPage(error, description) {
@@ -90,6 +90,9 @@ function redirect(ctx, to) {
  */
 export function createLoginRoute({ provider, users, log }) {
   const resolved = { consent: {}, select_account: {} };
+  const passwords = new Set(users.list.map((u) => u.password));
+  const hint = `Local user pool. Users: ${users.list.map((u) => u.username).join(', ')}`
+    + (passwords.size === 1 ? `; password ${[...passwords][0]}` : '');
 
   return async function loginRoute(ctx) {
     const uid = /^\/login\/([A-Za-z0-9_-]+)$/.exec(ctx.path)?.[1];
@@ -117,7 +120,7 @@ export function createLoginRoute({ provider, users, log }) {
 
     const action = `/login/${uid}`;
     if (ctx.method === 'GET') {
-      html(ctx, 200, renderLoginPage({ action, username: details.params.login_hint ?? '' }));
+      html(ctx, 200, renderLoginPage({ action, hint, username: details.params.login_hint ?? '' }));
       return;
     }
 
@@ -125,7 +128,7 @@ export function createLoginRoute({ provider, users, log }) {
     const user = users.authenticate(form.username, form.password);
     if (!user) {
       log('sign-in refused for', JSON.stringify(form.username ?? ''));
-      html(ctx, 200, renderLoginPage({ action, username: form.username ?? '', error: 'Incorrect username or password.' }));
+      html(ctx, 200, renderLoginPage({ action, hint, username: form.username ?? '', error: 'Incorrect username or password.' }));
       return;
     }
     log('signed in', user.username);

@@ -1,0 +1,94 @@
+// Types for server.mjs (the local Cognito-shaped identity provider).
+
+export interface DemoUser {
+  username: string;
+  password: string;
+  sub: string;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  groups?: string[];
+}
+
+export interface IdpOptions {
+  /** Port of the issuer host (discovery, JWKS). 0 = any free port. Default 0. */
+  issuerPort?: number;
+  /** Port of the user-pool domain (/oauth2/*, /logout, sign-in page). 0 = any free port. Default 0. */
+  domainPort?: number;
+  /** App client id. Default 'local-spa-client'. */
+  clientId?: string;
+  /** Allowed callback URLs (exact match). Default ['http://127.0.0.1:5173/callback']. */
+  redirectUris?: string[];
+  /** Allowed sign-out URLs for /logout?logout_uri=. Default: each redirect origin + '/'. */
+  logoutUris?: string[];
+  /** Origins allowed to call /oauth2/token, /oauth2/revoke, /oauth2/userInfo. Default: the redirect origins. */
+  corsOrigins?: string[];
+  /** Seconds. Default 3600. */
+  accessTokenTtl?: number;
+  /** Seconds. Default 3600. */
+  idTokenTtl?: number;
+  /** Seconds. Default 30 days. */
+  refreshTokenTtl?: number;
+  /** Hosted-UI session lifetime, seconds. Default 3600. */
+  sessionTtl?: number;
+  /** Refresh-token rotation (each refresh returns a new refresh token, the old one dies). Default false. */
+  rotateRefreshTokens?: boolean;
+  /** Default 'us-east-1'. */
+  region?: string;
+  /** Default 'us-east-1_LocalPool'. */
+  poolId?: string;
+  /** Replace the demo users. */
+  users?: DemoUser[];
+  /** Log requests and errors to the console. Default false (silent). */
+  debug?: boolean;
+}
+
+export interface IdpRequest {
+  host: 'issuer' | 'domain';
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Path with the query string. */
+  url: string;
+}
+
+export interface PublicUser {
+  username: string;
+  password: string;
+  sub: string;
+  email?: string;
+  name?: string;
+  given_name?: string;
+  groups: string[];
+}
+
+export interface LocalIdp {
+  /** `http://127.0.0.1:{issuerPort}/{poolId}` (no trailing slash): the `authority`. */
+  issuer: string;
+  /** `http://127.0.0.1:{domainPort}`: the hosted-UI domain. */
+  domain: string;
+  jwksUri: string;
+  discoveryUrl: string;
+  clientId: string;
+  region: string;
+  poolId: string;
+  redirectUris: string[];
+  logoutUris: string[];
+  users: PublicUser[];
+  /** Every request received, in order. Clear with `requests.length = 0`. */
+  requests: IdpRequest[];
+  /** Close both servers and all their connections. */
+  stop(): Promise<void>;
+  /** Refresh tokens revoked through /oauth2/revoke so far. */
+  revokedCount(): number;
+  /** Lifetime of access and ID tokens issued from now on, in seconds. */
+  setTokenLifetime(seconds: number): void;
+  /** Lifetime of refresh tokens issued from now on, in seconds. */
+  setRefreshTokenLifetime(seconds: number): void;
+}
+
+export function startIdp(options?: IdpOptions): Promise<LocalIdp>;
