@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { AuthError, createCognitoAuth, type CognitoAuthConfig } from '../../src/index.js';
+import { baseConfig } from '../support/app.js';
+
+const refuse = (config: Record<string, unknown>, field: RegExp) => {
+  let err: unknown;
+  try {
+    createCognitoAuth(config as unknown as CognitoAuthConfig);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(AuthError);
+  expect((err as AuthError).code).toBe('invalid_config');
+  expect((err as AuthError).message).toMatch(field);
+};
+
+describe('createCognitoAuth validates its config', () => {
+  it('accepts the minimal config and a loopback http one', () => {
+    expect(createCognitoAuth(baseConfig).getState().status).toBe('loading');
+    expect(() => createCognitoAuth({ authority: 'http://127.0.0.1:9000/us-east-1_Local', clientId: 'c', callbackUrl: 'http://localhost:5173/callback' })).not.toThrow();
+  });
+
+  it.each([
+    ['missing authority', { authority: undefined }, /authority/],
+    ['missing clientId', { clientId: '' }, /clientId/],
+    ['missing callbackUrl', { callbackUrl: undefined }, /callbackUrl/],
+    ['a non-URL authority', { authority: 'cognito' }, /authority.*not an absolute URL/],
+    ['http on a public host', { authority: 'http://cognito-idp.us-east-1.amazonaws.com/us-east-1_X' }, /authority.*https/],
+    ['http callback on a public host', { callbackUrl: 'http://app.example.com/callback' }, /callbackUrl.*https/],
+    ['http domain', { domain: 'http://x.auth.us-east-1.amazoncognito.com' }, /domain.*https/],
+    ['an http key URL', { publicKeyUrls: ['http://keys.example.com/jwks'] }, /publicKeyUrls\[0\].*https/],
+    ['an empty key URL list', { publicKeyUrls: [] }, /publicKeyUrls/],
+    ['scopes without openid', { scopes: 'email profile' }, /scopes.*openid/],
+    ['scopes array without openid', { scopes: ['email'] }, /scopes.*openid/],
+    ['a client secret', { clientSecret: 's3cr3t' }, /clientSecret.*public client/],
+    ['responseType token', { responseType: 'token' }, /responseType.*code/],
+    ['disablePkce', { disablePkce: true }, /disablePkce.*PKCE/],
+    ['HS256', { tokenValidationAlgorithm: 'HS256' }, /tokenValidationAlgorithm.*RS256/],
+    ['ES256', { tokenValidationAlgorithm: 'ES256' }, /tokenValidationAlgorithm/],
+    ['an unknown field', { tokenValidty: 3600 }, /tokenValidty.*unknown field/],
+    ['a mapping without a colon', { jwtPrincipalClaimsMapping: ['email'] }, /jwtPrincipalClaimsMapping.*field:claim/],
+    ['a mapping with an empty claim', { jwtPrincipalClaimsMapping: ['email:'] }, /jwtPrincipalClaimsMapping/],
+    ['negative maxAge', { maxAge: -1 }, /maxAge.*>= 0/],
+    ['negative maxClockSkew', { maxClockSkew: -5 }, /maxClockSkew/],
+    ['negative sessionExpiry', { sessionExpiry: -1 }, /sessionExpiry/],
+    ['a NaN duration', { sessionExpiry: Number.NaN }, /sessionExpiry/],
+    ['an unknown prompt', { prompt: 'always' }, /prompt/],
+    ['an unknown storage', { storage: 'cookie' }, /storage/],
+    ['non-string principal claims', { jwtPrincipalClaims: [1] }, /jwtPrincipalClaims/],
+    ['enforcement without a domain', { enforcePrincipalDomain: true }, /enforcePrincipalDomain.*principalDomain/],
+    ['a non-boolean silentRenew', { silentRenew: 'yes' }, /silentRenew/],
+  ])('refuses %s', (_name, change, field) => {
+    refuse({ ...baseConfig, ...change }, field);
+  });
+
+  it('accepts the fields OpenMetadata administrators know, and an empty clientSecret', () => {
+    const auth = createCognitoAuth({
+      ...baseConfig,
+      publicKeyUrls: ['https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool/.well-known/jwks.json'],
+      tokenValidationAlgorithm: 'RS256',
+      scopes: ['openid', 'email', 'profile'],
+      prompt: 'login',
+      maxAge: 3600,
+      maxClockSkew: 0,
+      sessionExpiry: 604800,
+      jwtPrincipalClaims: ['cognito:username', 'email', 'sub'],
+      jwtPrincipalClaimsMapping: ['username:cognito:username', 'email:email'],
+      adminPrincipals: ['admin@company.com'],
+      principalDomain: 'company.com',
+      enforcePrincipalDomain: true,
+      ...({ clientSecret: '', responseType: 'code', disablePkce: false } as object),
+    });
+    expect(auth.getUser()).toBeNull();
+  });
+});
