@@ -1,7 +1,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions } from '../types.js';
+import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions } from '../types.js';
 
 const AuthContext = createContext<CognitoAuth | null>(null);
 
@@ -9,14 +9,38 @@ const AuthContext = createContext<CognitoAuth | null>(null);
 // effects twice or two providers share one client (the core's init() is idempotent too).
 const started = new WeakSet<CognitoAuth>();
 
+/** Default after a sign-in: show the page the user was going to (`returnTo`), without a reload. */
+function replaceUrl({ returnTo }: CallbackResult): void {
+  const { pathname, search, hash } = globalThis.location;
+  if (pathname + search + hash !== returnTo) globalThis.history.replaceState(globalThis.history.state, '', returnTo);
+}
+
+/** Call init() and, on the callback URL, hand its result to `onCallback`. */
+function start(auth: CognitoAuth, onCallback: (result: CallbackResult) => void): void {
+  const url = globalThis.location?.href;
+  const callback = url !== undefined && auth.isCallback(url);
+  auth.init().catch(() => undefined); // failures land in getState().error
+  // init() has begun handling this very URL; the core gives the same exchange back for it.
+  if (callback) auth.handleCallback(url).then(onCallback, () => undefined);
+}
+
+interface ProviderOptions {
+  children?: ReactNode;
+  /**
+   * Called once after a successful callback, with `returnTo` (the page sign-in started from).
+   * Default: `history.replaceState` to it. With a router, navigate there instead.
+   */
+  onCallback?: (result: CallbackResult) => void;
+}
+
 /** Either an existing client (`auth`) or a config from which the provider creates one, once. */
 export type CognitoAuthProviderProps =
-  | { auth: CognitoAuth; config?: never; children?: ReactNode }
-  | { config: CognitoAuthConfig; auth?: never; children?: ReactNode };
+  | ({ auth: CognitoAuth; config?: never } & ProviderOptions)
+  | ({ config: CognitoAuthConfig; auth?: never } & ProviderOptions);
 
 /**
  * Makes a client available to {@link useAuth} and {@link RequireAuth}, and calls `auth.init()` once
- * on mount (which handles the callback URL when the page is one). A client the provider created
+ * on mount (which handles the callback URL when the page is one, then calls `onCallback`). A client the provider created
  * from `config` is destroyed when the provider unmounts; later changes to `config` are ignored.
  *
  * @example
@@ -27,12 +51,14 @@ export function CognitoAuthProvider(props: CognitoAuthProviderProps): ReactNode 
   const [owned] = useState(() => (props.auth ? null : createCognitoAuth(props.config)));
   const auth = props.auth ?? owned;
   if (!auth) throw new AuthError('invalid_config', '<CognitoAuthProvider> needs an `auth` client or a `config`');
+  const onCallback = useRef(props.onCallback);
+  onCallback.current = props.onCallback;
   const pendingDestroy = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     clearTimeout(pendingDestroy.current);
     if (!started.has(auth)) {
       started.add(auth);
-      auth.init().catch(() => undefined); // failures land in getState().error
+      start(auth, (result) => (onCallback.current ?? replaceUrl)(result));
     }
     // StrictMode unmounts and remounts at once: destroy an owned client only if no remount follows.
     return () => {

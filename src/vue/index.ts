@@ -1,18 +1,28 @@
 import { computed, getCurrentScope, inject, onScopeDispose, shallowRef } from 'vue';
 import type { App, ComputedRef, InjectionKey, Plugin, Ref } from 'vue';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions, User } from '../types.js';
 
 /** The injection key under which the plugin provides the client. */
 export const cognitoAuthKey: InjectionKey<CognitoAuth> = Symbol('cognito-spa-auth');
 
+/** Default after a sign-in: show the page the user was going to (`returnTo`), without a reload. */
+function replaceUrl({ returnTo }: CallbackResult): void {
+  const { pathname, search, hash } = globalThis.location;
+  if (pathname + search + hash !== returnTo) globalThis.history.replaceState(globalThis.history.state, '', returnTo);
+}
+
 // One init() per client, whoever asks first (the plugin or a guard); the core's init() is
 // idempotent too, but the adapter does not rely on it.
 const initialised = new WeakMap<CognitoAuth, Promise<unknown>>();
-function initOnce(auth: CognitoAuth): Promise<unknown> {
+function initOnce(auth: CognitoAuth, onCallback: (result: CallbackResult) => void = replaceUrl): Promise<unknown> {
   let pending = initialised.get(auth);
   if (!pending) {
+    const url = globalThis.location?.href;
+    const callback = url !== undefined && auth.isCallback(url);
     pending = auth.init().catch(() => undefined); // failures land in getState().error
+    // init() has begun handling this very URL; the core gives the same exchange back for it.
+    if (callback) void auth.handleCallback(url).then(onCallback, () => undefined);
     initialised.set(auth, pending);
   }
   return pending;
@@ -21,21 +31,29 @@ function initOnce(auth: CognitoAuth): Promise<unknown> {
 const isClient = (x: CognitoAuth | CognitoAuthConfig): x is CognitoAuth =>
   typeof (x as Partial<CognitoAuth>).getState === 'function';
 
+export interface CognitoAuthPluginOptions {
+  /**
+   * Called once after a successful callback, with `returnTo` (the page sign-in started from).
+   * Default: `history.replaceState` to it. With vue-router: `({ returnTo }) => router.replace(returnTo)`.
+   */
+  onCallback?: (result: CallbackResult) => void;
+}
+
 /**
  * A Vue plugin that provides the client to {@link useAuth} and calls `auth.init()` once (which
- * handles the callback URL when the page is one). Given a config, it creates the client and
- * destroys it when the app unmounts.
+ * handles the callback URL when the page is one, then calls `onCallback`). Given a config, it
+ * creates the client and destroys it when the app unmounts.
  *
  * @example
  * createApp(App).use(createCognitoAuthPlugin(createCognitoAuth(config))).mount('#app');
  */
-export function createCognitoAuthPlugin(auth: CognitoAuth | CognitoAuthConfig): Plugin {
+export function createCognitoAuthPlugin(auth: CognitoAuth | CognitoAuthConfig, options: CognitoAuthPluginOptions = {}): Plugin {
   return {
     install(app: App) {
       const client = isClient(auth) ? auth : createCognitoAuth(auth);
       app.provide(cognitoAuthKey, client);
       if (client !== auth) app.onUnmount?.(() => client.destroy());
-      void initOnce(client);
+      void initOnce(client, options.onCallback);
     },
   };
 }
