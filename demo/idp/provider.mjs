@@ -180,6 +180,10 @@ export function createProvider({ Provider, interactionPolicy, issuer, settings, 
     async loadExistingGrant(ctx) {
       const { oidc } = ctx;
       if (!oidc.session.accountId) return undefined;
+      // When another user signs in over this session, oidc-provider ends it first; keep that from
+      // revoking the previous user's tokens (Cognito never revokes on sign-out).
+      oidc.session.ensureClientContainer(oidc.client.clientId);
+      oidc.session.authorizationFor(oidc.client.clientId).persistsLogout = true;
       return fullGrant(oidc.provider, oidc.session.accountId, oidc.client.clientId, resource);
     },
     interactions: {
