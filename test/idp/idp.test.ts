@@ -288,6 +288,20 @@ describe('local Cognito IdP with refresh-token rotation and short lifetimes', ()
     expect(old.body).toEqual({ error: 'invalid_grant' });
   });
 
+  it('refuses an expired refresh token with invalid_grant', async () => {
+    idp.setRefreshTokenLifetime(1);
+    try {
+      const { body } = await exchange(idp, await signIn(idp, new Browser(), 'bob'));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const r = await refresh(idp, String(body.refresh_token));
+      expect(r.res.status).toBe(400);
+      expect(r.body).toEqual({ error: 'invalid_grant' });
+    } finally {
+      idp.setRefreshTokenLifetime(30 * 24 * 3600);
+    }
+    expect(() => idp.setTokenLifetime(0)).toThrow(TypeError);
+  });
+
   it('stop() closes both servers', async () => {
     const other = await start();
     await other.stop();
