@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../src/errors.js';
+import { AuthError, createCognitoAuth } from '../../src/index.js';
 import { fromOpenMetadataConfig } from '../../src/openmetadata.js';
 import type { OpenMetadataAuthenticationConfiguration as AuthnConfig, OpenMetadataAuthorizerConfiguration as AuthzConfig } from '../../src/openmetadata.js';
 
@@ -194,5 +194,23 @@ describe('fromOpenMetadataConfig', () => {
     expect(refusal(() => fromOpenMetadataConfig({ ...publicSummary, prompt: 'always' })).message).toContain('prompt');
     expect(refusal(() => fromOpenMetadataConfig({ ...authn, clientId: '' })).message).toContain('clientId');
     expect(refusal(() => fromOpenMetadataConfig({ ...authn, authority: undefined })).message).toContain('authority');
+  });
+
+  it('gives createCognitoAuth a config it accepts once the placeholders are filled in', () => {
+    const fill = <T,>(o: T): T =>
+      JSON.parse(
+        JSON.stringify(o)
+          .replaceAll('{User Pool ID}', 'us-west-1_AbC123')
+          .replaceAll('{Client ID}', '4abc123def456')
+          .replaceAll('{your domain}', 'https://openmetadata.example.com'),
+      ) as T;
+    const config = fromOpenMetadataConfig(fill(authn), fill(authz));
+    expect(config.authority).toBe('https://cognito-idp.us-west-1.amazonaws.com/us-west-1_AbC123');
+    const auth = createCognitoAuth(config);
+    expect(auth.getState().status).toBe('loading');
+    auth.destroy();
+    expect(() => createCognitoAuth(fromOpenMetadataConfig(publicSummary)).destroy()).not.toThrow();
+    // Left as they are, the placeholders are for createCognitoAuth to refuse.
+    expect(refusal(() => createCognitoAuth(fromOpenMetadataConfig(authn, authz))).message).toContain('publicKeyUrls');
   });
 });

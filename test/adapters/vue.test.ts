@@ -79,11 +79,13 @@ describe('Vue adapter', () => {
 
   it('useAuth without the plugin throws an invalid_config AuthError', () => {
     let thrown: unknown;
+    const quiet = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       mount(Status, { global: { config: { errorHandler: (e) => void (thrown = e) } } });
     } catch (e) {
       thrown = e;
     }
+    quiet.mockRestore();
     expect(thrown).toBeInstanceOf(AuthError);
     expect((thrown as AuthError).code).toBe('invalid_config');
     expect((thrown as AuthError).message).toContain('createCognitoAuthPlugin');
