@@ -164,7 +164,8 @@ export function createProvider({ Provider, interactionPolicy, issuer, settings, 
       IdToken: () => settings.idTokenTtl,
       AuthorizationCode: 300,
       RefreshToken: (ctx) => {
-        // With rotation a new refresh token keeps the expiry of the one it replaces.
+        // With rotation a new refresh token keeps the expiry of the one it replaces (oidc-provider's
+        // rule for public clients; Cognito does not document this).
         const rotated = ctx?.oidc?.entities?.RotatedRefreshToken;
         return rotated ? Math.max(1, rotated.remainingTTL) : settings.refreshTokenTtl;
       },
