@@ -18,3 +18,5 @@ export type {
   TokenValidationAlgorithm,
   User,
 } from './types.js';
+export { fromOpenMetadataConfig } from './openmetadata.js';
+export type { OpenMetadataAuthenticationConfiguration, OpenMetadataAuthorizerConfiguration, OpenMetadataOidcConfiguration } from './openmetadata.js';
