@@ -130,8 +130,10 @@ export interface RequireAuthProps {
  * <RequireAuth redirect={false} fallback={<SignInButton />}><Dashboard /></RequireAuth>
  */
 export function RequireAuth({ children, fallback = null, errorFallback, signInOptions, redirect = true }: RequireAuthProps): ReactNode {
-  const { status, error, signIn } = useAuth();
+  const { status, error, signIn, auth } = useAuth();
   const signingIn = useRef(false); // survives StrictMode's second effect run: one redirect only
+  // signOut() leaves for Cognito's /logout: a sign-in redirect must not race it.
+  useEffect(() => auth.on('signedOut', ({ reason }) => void (reason === 'user' && (signingIn.current = true))), [auth]);
   useEffect(() => {
     if (status !== 'unauthenticated' || !redirect || signingIn.current) return;
     signingIn.current = true;

@@ -134,6 +134,24 @@ describe('React adapter', () => {
       expect((await app.another().handleCallback()).returnTo).toBe('/admin?tab=2');
     });
 
+    it('does not race sign-out with a sign-in redirect', async () => {
+      const app = await createTestApp();
+      await app.signInAs(ALICE);
+      window.happyDOM?.setURL('https://app.example.com/admin');
+      render(
+        <CognitoAuthProvider auth={app.another()}>
+          <Status />
+          <RequireAuth fallback={<p>Redirecting…</p>}><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(await screen.findByText('Secret')).toBeTruthy();
+      await act(async () => void fireEvent.click(screen.getByText('Sign out')));
+      await vi.waitFor(() => expect(app.navigations.at(-1)).toMatch(/\/logout\?/));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(app.navigations.at(-1)).toMatch(/\/logout\?/);
+      expect(authorizeUrls(app.navigations)).toHaveLength(1); // only the sign-in before
+    });
+
     it('with redirect={false} renders the fallback and does not navigate', async () => {
       const app = await createTestApp();
       render(
