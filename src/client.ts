@@ -171,8 +171,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     try {
       return (await renewer.renew(force))[kind];
     } catch (e) {
+      // A transient fault (the session is still there) while the token is still valid: use it.
       const still = session;
-      if (!force && still && Math.floor(Date.now() / 1000) < still.expiresAt && e instanceof AuthError && e.code === 'network_error') return still[kind];
+      if (!force && still && Math.floor(Date.now() / 1000) < still.expiresAt) return still[kind];
       throw e;
     }
   }

@@ -7,6 +7,7 @@ export type TabMessage = { t: 'session'; record: SessionRecord } | { t: 'signedO
 export function openChannel(name: string, onMessage: (m: TabMessage) => void): { post(m: TabMessage): void; close(): void } {
   if (typeof BroadcastChannel === 'undefined') return { post: () => undefined, close: () => undefined };
   const ch = new BroadcastChannel(name);
+  (ch as { unref?: () => void }).unref?.(); // Node (SSR, tests): never keep the process alive
   ch.onmessage = (e: MessageEvent<TabMessage>) => {
     const m = e.data;
     if (m && (m.t === 'signedOut' || (m.t === 'session' && m.record && typeof m.record === 'object'))) onMessage(m);

@@ -39,17 +39,19 @@ export function createRenewer(d: RenewDeps) {
   let retryAt = 0;
   const { cfg } = d;
 
-  const once = (force: boolean): Promise<SessionRecord> =>
-    (inflight ??= withTabLock(d.lockName, async () => {
+  const once = (force: boolean): Promise<SessionRecord> => {
+    const startedWith = d.current()?.updatedAt ?? 0;
+    return (inflight ??= withTabLock(d.lockName, async () => {
       const mine = d.current();
       if (!mine) throw new AuthError('login_required', 'not signed in');
-      // Another tab may have renewed while this one waited for the lock. Its tokens (and, with
-      // rotation, its new refresh token) are the newest: use them rather than spend ours again.
+      // Another tab may have renewed while this one waited for the lock (its record came through
+      // storage or the channel). Its tokens, and with rotation its refresh token, are the newest:
+      // use them rather than spend a refresh token again.
       const newest = [mine, ...d.othersRecords()]
         .filter((r): r is SessionRecord => !!r && r.sub === mine.sub)
         .reduce((a, b) => (b.updatedAt > a.updatedAt ? b : a));
-      if (newest !== mine && !force && !needsRenew(newest, cfg)) {
-        d.adopt(newest);
+      if (!force && newest.updatedAt > startedWith && !needsRenew(newest, cfg)) {
+        if (newest !== mine) d.adopt(newest);
         return newest;
       }
       if (!newest.refreshToken) throw new AuthError('login_required', 'the session has no refresh token to renew with');
@@ -60,6 +62,7 @@ export function createRenewer(d: RenewDeps) {
     }).finally(() => {
       inflight = null;
     }));
+  };
 
   async function renew(force: boolean): Promise<SessionRecord> {
     try {

@@ -1,5 +1,5 @@
 import { createCognitoAuth, type CognitoAuth, type CognitoAuthConfig } from '../../src/index.js';
-import { server } from './setup.js';
+import { cleanups, server } from './setup.js';
 import { ALICE, AUTHORITY, CALLBACK, CLIENT_ID, DOMAIN, createCognito, type CognitoMock, type UserProfile } from './cognito.js';
 
 export interface TestApp {
@@ -21,8 +21,11 @@ export async function createTestApp(extra: Partial<CognitoAuthConfig> = {}, cogn
   const cognito = await createCognito(cognitoOptions);
   server.use(...cognito.handlers);
   const navigations: string[] = [];
-  const make = (more: Partial<CognitoAuthConfig> = {}) =>
-    createCognitoAuth({ ...baseConfig, navigate: (u) => void navigations.push(u), ...extra, ...more });
+  const make = (more: Partial<CognitoAuthConfig> = {}) => {
+    const client = createCognitoAuth({ ...baseConfig, navigate: (u) => void navigations.push(u), ...extra, ...more });
+    cleanups.push(() => client.destroy());
+    return client;
+  };
   const auth = make();
   const app: TestApp = {
     auth,

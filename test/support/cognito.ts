@@ -85,6 +85,8 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
     counts: { token: 0, refresh: 0, jwks: 0, discovery: 0, revoke: 0 },
     lifetime: opts.lifetime ?? 3600,
     rotate: opts.rotate ?? false,
+    /** An app client without refresh tokens. */
+    issueRefresh: true,
     /** Changes applied to every token minted until cleared. */
     tamper: {} as Tamper,
     /** When set, the next token request answers this instead (then it is cleared). */
@@ -154,8 +156,8 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
         if (grant.redirectUri !== form.get('redirect_uri')) return oauthError('invalid_grant');
         if (s256(form.get('code_verifier') ?? '') !== grant.challenge) return oauthError('invalid_grant');
         const tokens = await mint(grant.user, grant.authTime, grant.scope, grant.nonce);
-        const refreshToken = randomBytes(24).toString('hex');
-        pool.refresh.set(refreshToken, { user: grant.user, authTime: grant.authTime, scope: grant.scope, alive: true });
+        const refreshToken = pool.issueRefresh ? randomBytes(24).toString('hex') : undefined;
+        if (refreshToken) pool.refresh.set(refreshToken, { user: grant.user, authTime: grant.authTime, scope: grant.scope, alive: true });
         return HttpResponse.json({ id_token: tokens.idToken, access_token: tokens.accessToken, refresh_token: refreshToken, expires_in: pool.lifetime, token_type: 'Bearer' });
       }
       if (form.get('grant_type') === 'refresh_token') {

@@ -4,6 +4,9 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 /** One msw server for the unit project; tests add their pool's handlers with `server.use`. */
 export const server = setupServer();
 
+/** Things to stop after each test (clients' timers and listeners). */
+export const cleanups: Array<() => void> = [];
+
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {
   if (typeof window === 'undefined') return; // a test file that runs in node (SSR)
@@ -11,5 +14,8 @@ beforeEach(() => {
   localStorage.clear();
   window.happyDOM?.setURL('https://app.example.com/');
 });
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  for (const stop of cleanups.splice(0)) stop();
+  server.resetHandlers();
+});
 afterAll(() => server.close());
