@@ -1,0 +1,8 @@
+/** The local user pool, set by vite.config.ts. */
+declare const __LOCAL_POOL__: { authority: string; domain: string; clientId: string; callbackUrl: string };
+
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent;
+  export default component;
+}
