@@ -7,9 +7,17 @@ import { dts } from 'rollup-plugin-dts';
 // The adapters import the core as '../index.js'; in the package that is the package itself,
 // so that an app holds one core (one state) whichever entry it imports.
 const coreAsPackage = (id) => (id.startsWith('../') ? 'cognito-spa-auth' : null);
+/** In the adapters, '../index.js' and '../types.js' are the package itself (for JS and for .d.ts). */
+const coreImport = {
+  name: 'core-as-package',
+  resolveId(source, importer) {
+    if (importer && /src[\\/](react|vue)[\\/]/.test(importer) && source.startsWith('../')) return { id: 'cognito-spa-auth', external: true };
+    return null;
+  },
+};
 const deps = ['oidc-client-ts', 'jose', 'react', 'react/jsx-runtime', 'vue', 'cognito-spa-auth'];
 const external = (id) => deps.includes(id);
-const adapterExternal = (id) => deps.includes(id) || coreAsPackage(id) !== null;
+const adapterExternal = external;
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', outDir: 'dist', outputToFilesystem: false });
 const paths = (id) => coreAsPackage(id) ?? id;
 
@@ -35,7 +43,7 @@ const outputs = [
 
 export default [
   { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'allow-extension' },
-  ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [ts()], output: outputs }] : []),
+  ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, ts()], output: outputs }] : []),
   {
     input: 'src/iife.ts',
     plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
@@ -43,6 +51,6 @@ export default [
   },
   { input: { index: 'src/index.ts' }, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
   ...(adapters.length
-    ? [{ input: adapterInput, external: adapterExternal, plugins: [dts({ tsconfig: './tsconfig.build.json' }), copyCts], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
+    ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
     : []),
 ];
