@@ -1,0 +1,211 @@
+// The demo page: cognito-spa-auth from a script tag (window.CognitoAuth), configured by
+// /config.js (window.DEMO_CONFIG). No framework, no build, no inline script: it runs under
+// `script-src 'self'`. It shows claims and expiry, never a token.
+(function () {
+  'use strict';
+
+  var $ = function (id) { return document.querySelector('[data-testid="' + id + '"]') || document.getElementById(id); };
+  var all = window.DEMO_CONFIG || {};
+  var demo = all.demo || { mode: 'local', users: [] };
+  var config = {};
+  Object.keys(all).forEach(function (k) { if (k !== 'demo') config[k] = all[k]; });
+
+  var lastError = null;
+  var auth;
+
+  // ---- errors -----------------------------------------------------------------------------
+
+  /** Every AuthError readably: code, message, and the details it carries. */
+  function showError(err) {
+    lastError = err || null;
+    var box = $('error');
+    box.textContent = '';
+    box.hidden = !err;
+    if (!err) return;
+    var title = document.createElement('strong');
+    title.className = 'code';
+    title.textContent = err.code || err.name || 'Error';
+    var msg = document.createElement('span');
+    msg.textContent = ' ' + (err.message || String(err));
+    box.append(title, msg);
+    var details = ['reason', 'error', 'errorDescription', 'oauthError', 'status'].filter(function (k) {
+      return err[k] !== undefined && err[k] !== null && err[k] !== '';
+    });
+    if (err.cause && err.cause.message) details.push('cause');
+    if (details.length) {
+      var dl = document.createElement('dl');
+      details.forEach(function (k) {
+        var dt = document.createElement('dt');
+        dt.textContent = k;
+        var dd = document.createElement('dd');
+        dd.textContent = k === 'cause' ? err.cause.message : String(err[k]);
+        dd.setAttribute('data-field', k);
+        dl.append(dt, dd);
+      });
+      box.append(dl);
+    }
+  }
+
+  // ---- event log --------------------------------------------------------------------------
+
+  function logEvent(name, detail) {
+    var li = document.createElement('li');
+    li.setAttribute('data-event', name);
+    var time = document.createElement('time');
+    time.textContent = new Date().toLocaleTimeString();
+    var label = document.createElement('strong');
+    label.textContent = name;
+    li.append(time, ' ', label);
+    if (detail) li.append(' ', detail);
+    $('events').prepend(li);
+  }
+
+  // ---- rendering --------------------------------------------------------------------------
+
+  function setText(id, text) { $(id).textContent = text; }
+
+  function pair(dl, key, value) {
+    var dt = document.createElement('dt');
+    dt.textContent = key;
+    var dd = document.createElement('dd');
+    dd.textContent = value;
+    dd.setAttribute('data-attribute', key);
+    dl.append(dt, dd);
+  }
+
+  function formatDuration(s) {
+    if (s <= 0) return 'expired';
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    return (h ? h + 'h ' : '') + (h || m ? m + 'm ' : '') + sec + 's';
+  }
+
+  function tick() {
+    var user = auth && auth.getUser();
+    var el = $('expires-in');
+    if (!user) {
+      el.textContent = '';
+      el.removeAttribute('data-expires-at');
+      return;
+    }
+    el.setAttribute('data-expires-at', String(user.expiresAt));
+    el.textContent = formatDuration(user.expiresAt - Math.floor(Date.now() / 1000));
+    el.classList.toggle('soon', user.expiresAt - Date.now() / 1000 < 60);
+    setText('expires-at', '(at ' + new Date(user.expiresAt * 1000).toLocaleTimeString() + ')');
+  }
+
+  function render(state) {
+    var status = $('status');
+    status.textContent = state.status;
+    status.setAttribute('data-status', state.status);
+    var user = state.user;
+    $('signed-in').hidden = !user;
+    $('signed-out').hidden = !!user || state.status === 'loading';
+    if (state.error) showError(state.error);
+    if (user) {
+      setText('principal', user.principal);
+      setText('email', user.email || '—');
+      setText('domain', user.domain || '—');
+      setText('is-admin', String(user.isAdmin));
+      setText('groups', user.groups.length ? user.groups.join(', ') : '(none)');
+      var attrs = $('attributes');
+      attrs.textContent = '';
+      Object.keys(user.attributes).forEach(function (k) { pair(attrs, k, user.attributes[k]); });
+      if (!attrs.children.length) pair(attrs, '(none)', '');
+      setText('claims', JSON.stringify(user.claims, null, 2));
+    }
+    tick();
+  }
+
+  function renderPool() {
+    var foot = $('pool');
+    foot.textContent = (demo.mode === 'local' ? 'Local user pool ' : 'Cognito user pool ') + config.authority +
+      ' · client ' + config.clientId + ' · storage ' + (config.storage || 'session');
+    if (demo.mode === 'local' && demo.users && demo.users.length) {
+      var hint = $('users-hint');
+      hint.hidden = false;
+      hint.textContent = 'Demo users: ' + demo.users.map(function (u) { return u.username; }).join(', ') +
+        (demo.password ? ' · password ' + demo.password : '');
+    }
+  }
+
+  // ---- actions ----------------------------------------------------------------------------
+
+  function busy(button, promise) {
+    button.disabled = true;
+    return promise.then(
+      function (v) { button.disabled = false; return v; },
+      function (e) { button.disabled = false; showError(e); }
+    );
+  }
+
+  function signIn(event) {
+    event.preventDefault();
+    showError(null);
+    var options = {};
+    var prompt = document.getElementById('prompt').value;
+    if (prompt) options.prompt = prompt;
+    var maxAge = document.getElementById('max-age').value.trim();
+    if (maxAge !== '') options.maxAge = Number(maxAge);
+    busy($('sign-in'), auth.signIn(options)); // navigates to the hosted UI
+  }
+
+  function renew() {
+    showError(null);
+    // The token itself stays here: the page shows only what changed (claims and expiry).
+    busy($('renew'), auth.getAccessToken({ forceRefresh: true }).then(function () { return undefined; }));
+  }
+
+  function signOut() {
+    showError(null);
+    busy($('sign-out'), auth.signOut()); // revokes the refresh token, then Cognito's /logout
+  }
+
+  // ---- start ------------------------------------------------------------------------------
+
+  function start() {
+    renderPool();
+    try {
+      auth = window.CognitoAuth.createCognitoAuth(config);
+    } catch (e) {
+      render({ status: 'error', user: null, error: e });
+      return;
+    }
+    window.demoAuth = auth; // for the console and the end-to-end tests
+
+    auth.subscribe(render);
+    auth.on('signedIn', function (e) { logEvent('signedIn', e.user.principal); });
+    auth.on('tokensRenewed', function (e) {
+      logEvent('tokensRenewed', 'expires ' + new Date(e.expiresAt * 1000).toLocaleTimeString());
+    });
+    auth.on('renewFailed', function (e) {
+      logEvent('renewFailed', e.error.code + (e.willRetry ? ', will retry' : ''));
+      showError(e.error);
+    });
+    auth.on('signedOut', function (e) { logEvent('signedOut', e.reason); });
+    auth.on('sessionExpired', function (e) {
+      logEvent('sessionExpired', e.error.code);
+      showError(e.error);
+    });
+
+    document.getElementById('sign-in-form').addEventListener('submit', signIn);
+    $('renew').addEventListener('click', renew);
+    $('sign-out').addEventListener('click', signOut);
+    setInterval(tick, 1000);
+
+    var onCallback = auth.isCallback();
+    var callbackUrl = location.href;
+    var callbackPath = new URL(config.callbackUrl).pathname;
+    auth.init().then(function (state) {
+      render(state);
+      if (location.pathname !== callbackPath) return;
+      // init() handled the callback; handleCallback() on the same URL answers with that result.
+      var done = onCallback ? auth.handleCallback(callbackUrl) : Promise.reject(new Error('not a callback'));
+      return done.then(
+        function (r) { return r.returnTo; },
+        function () { return '/'; }
+      ).then(function (returnTo) { history.replaceState(null, '', returnTo); });
+    }, showError);
+  }
+
+  start();
+})();
