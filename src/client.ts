@@ -113,7 +113,6 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     } else {
       try {
         adopt(r, 'restored');
-        if (r.refreshToken) void loadEngine().catch(() => undefined); // warm the renew code
       } catch (e) {
         warn('the stored session no longer maps to a user allowed here', e);
         end('reset', e instanceof AuthError ? e : undefined);
@@ -202,9 +201,16 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
     async signOut(options = {}) {
-      const target = logoutUrl(cfg, await endpoints(), options.returnTo);
       const r = session;
-      if (r?.refreshToken) await revoke(cfg, await endpoints(), r.refreshToken, warn); // best effort
+      let eps;
+      try {
+        eps = await endpoints();
+      } catch (e) {
+        end('user'); // Cognito can't be reached: still forget the tokens here
+        throw e;
+      }
+      const target = logoutUrl(cfg, eps, options.returnTo);
+      if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
       end('user');
       navigate(target);
     },

@@ -97,33 +97,36 @@ export function createRenewer(d: RenewDeps) {
       d.end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
       return;
     }
-    if (!r.refreshToken) {
-      if (nowS() >= r.expiresAt) d.end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
-      else schedule();
+    if (!r.refreshToken && nowS() >= r.expiresAt) {
+      d.end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
       return;
     }
-    if (cfg.silentRenew && needsRenew(r, cfg) && !inflight && Date.now() >= retryAt && (failures <= MAX_RETRIES || retryAt === 0)) {
-      renew(false).catch(() => undefined); // reported through events and state
+    if (r.refreshToken && cfg.silentRenew && failures <= MAX_RETRIES && needsRenew(r, cfg) && Date.now() >= retryAt && !inflight) {
+      renew(false).catch(() => undefined); // reported through events and state; renew() schedules again
       return;
     }
     schedule();
   }
 
+  /** Wake at the next thing due (session end, expiry, renew or retry), and at least every POLL_MS. */
   function schedule(): void {
     clearTimeout(timer);
     const r = d.current();
     if (!r) return;
-    const due = Math.min(
-      sessionEnd(r, cfg) * 1000,
-      r.refreshToken && !cfg.silentRenew ? Infinity : (r.refreshToken ? r.expiresAt - cfg.renewLeadTime : r.expiresAt) * 1000,
-    );
-    const at = Math.max(due, retryAt);
-    timer = setTimeout(tick, Math.min(Math.max(at - Date.now(), 0), POLL_MS));
+    const renewAt = !r.refreshToken
+      ? r.expiresAt * 1000
+      : cfg.silentRenew && failures <= MAX_RETRIES
+        ? Math.max((r.expiresAt - cfg.renewLeadTime) * 1000, retryAt)
+        : Infinity; // retries spent: wait for online / visibility / a getAccessToken() call
+    const at = Math.min(sessionEnd(r, cfg) * 1000, renewAt);
+    // At least 1 s: a renew already in flight must not turn the timer into a busy loop.
+    timer = setTimeout(tick, Math.min(Math.max(at - Date.now(), 1000), POLL_MS));
   }
 
   const wake = (): void => {
     if (globalThis.document?.visibilityState !== 'hidden') {
       retryAt = 0; // back online or back to the tab: try now
+      failures = Math.min(failures, MAX_RETRIES);
       tick();
     }
   };
