@@ -6,35 +6,28 @@
 // commonjs, NODE_ENV=production; terser; ESM output with code splitting), and
 // its output is measured minified, gzip -9 and brotli at max quality.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { join, relative } from 'node:path';
 
 import commonjs from '@rollup/plugin-commonjs';
-import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
-import terser from '@rollup/plugin-terser';
-import { rollup, VERSION as rollupVersion } from 'rollup';
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const rootDir = resolve(benchDir, '..');
-const appsDir = join(benchDir, 'apps');
-const outDir = join(benchDir, '.out');
-const distDir = join(rootDir, 'dist');
-const sdkEntry = join(distDir, 'index.mjs');
-const sdkIife = join(distDir, 'cognito-auth.iife.js');
+import {
+  appsDir,
+  benchDir,
+  buildApp as buildWith,
+  compressedSizes,
+  KB,
+  outDir,
+  rollupVersion,
+  rootDir,
+  sdkEntry,
+  sdkIife,
+  TARGETS,
+} from './bundle.mjs';
 
-/** 1 kB = 1000 bytes throughout. */
-const KB = 1000;
-
-/** Targets for this SDK, in gzip bytes. */
-export const TARGETS = {
-  initial: 12 * KB,
-  all: 22 * KB,
-  iife: 22 * KB,
-};
+export { compressedSizes, TARGETS };
 
 /** The peers, each built from bench/apps/<app>.mjs; `packages` are the ones whose versions are reported. */
 export const PEERS = [
@@ -47,129 +40,29 @@ export const PEERS = [
 const log = (message) => process.stderr.write(`[size] ${message}\n`);
 
 // ---------------------------------------------------------------------------
-// Measuring
-
-/** Sizes of one file's bytes: raw, gzip -9, brotli at max quality. */
-export function compressedSizes(code) {
-  const buf = Buffer.isBuffer(code) ? code : Buffer.from(code, 'utf8');
-  return {
-    min: buf.length,
-    gzip: gzipSync(buf, { level: 9 }).length,
-    brotli: brotliCompressSync(buf, {
-      params: {
-        [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
-        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: buf.length,
-      },
-    }).length,
-  };
-}
-
-/** Sum of per-file sizes: each chunk is fetched, and compressed, on its own. */
-function sumSizes(chunks) {
-  const total = { min: 0, gzip: 0, brotli: 0 };
-  for (const chunk of chunks) {
-    for (const key of Object.keys(total)) total[key] += chunk.sizes[key];
-  }
-  return total;
-}
-
-const isBare = (id) => !id.startsWith('.') && !id.startsWith('\0') && !isAbsolute(id);
+// Building and measuring
 
 /**
- * `cognito-spa-auth` resolves to the built package in ../dist, and the bare
- * imports of that build (jose, oidc-client-ts) resolve as they would for a
- * consumer that installed the package: from the consumer's node_modules, i.e.
- * the versions pinned here, the same copies the peers are built with.
+ * The bench's pipeline (bundle.mjs's builder plus NODE_ENV=production and commonjs, for the
+ * peers that need them), for any consumer app: `input` is its entry, `dir` its output folder.
  */
-function sdkFromDist() {
-  const importerInApps = join(appsDir, 'cognito-spa-auth.mjs');
-  return {
-    name: 'sdk-from-dist',
-    async resolveId(source, importer, options) {
-      if (source === 'cognito-spa-auth') return sdkEntry;
-      if (importer && importer.startsWith(distDir + sep) && isBare(source)) {
-        return this.resolve(source, importerInApps, { ...options, skipSelf: true });
-      }
-      return null;
-    },
-  };
-}
-
-/** Warnings that would make the measurement wrong (something left out of the bundle). */
-const FATAL_WARNINGS = new Set(['UNRESOLVED_IMPORT', 'MISSING_EXPORT', 'MISSING_GLOBAL_NAME']);
-
-/** Build one consumer app and measure every output chunk. */
-export async function buildApp(id, { verbose = false } = {}) {
-  const input = join(appsDir, `${id}.mjs`);
-  const dir = join(outDir, id);
-  rmSync(dir, { recursive: true, force: true });
-  const warnings = [];
-  const bundle = await rollup({
-    input,
-    plugins: [
-      sdkFromDist(),
+export function buildBenchApp(input, { dir, verbose = false } = {}) {
+  return buildWith(input, {
+    dir,
+    before: [
       replace({
         preventAssignment: true,
         values: { 'process.env.NODE_ENV': JSON.stringify('production') },
       }),
-      nodeResolve({ browser: true, preferBuiltins: false }),
-      commonjs(),
     ],
-    onwarn(warning) {
-      if (FATAL_WARNINGS.has(warning.code)) {
-        throw new Error(`${warning.code}: ${warning.message}`);
-      }
-      warnings.push(warning);
-    },
+    after: [commonjs()],
+    onWarning: verbose ? (warning) => log(`${relative(benchDir, input)}: warning ${warning.code}: ${warning.message}`) : undefined,
   });
-  let output;
-  try {
-    ({ output } = await bundle.write({
-      dir,
-      format: 'es',
-      entryFileNames: '[name].js',
-      chunkFileNames: '[name]-[hash].js',
-      plugins: [terser({ ecma: 2020, module: true, format: { comments: false } })],
-    }));
-  } finally {
-    await bundle.close();
-  }
-  if (verbose) {
-    for (const warning of warnings) log(`${id}: warning ${warning.code}: ${warning.message}`);
-  }
+}
 
-  const chunks = output
-    .filter((item) => item.type === 'chunk')
-    .map((chunk) => ({
-      fileName: chunk.fileName,
-      isEntry: chunk.isEntry,
-      imports: chunk.imports,
-      dynamicImports: chunk.dynamicImports,
-      sizes: compressedSizes(chunk.code),
-    }));
-  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
-  for (const chunk of chunks) {
-    for (const name of [...chunk.imports, ...chunk.dynamicImports]) {
-      if (!byName.has(name)) throw new Error(`${id}: ${chunk.fileName} imports "${name}", which is not bundled`);
-    }
-  }
-
-  // What loads before the app runs: the entry chunk and whatever it imports statically.
-  const entry = chunks.find((chunk) => chunk.isEntry);
-  const initial = new Set();
-  const visit = (chunk) => {
-    if (initial.has(chunk)) return;
-    initial.add(chunk);
-    for (const name of chunk.imports) visit(byName.get(name));
-  };
-  visit(entry);
-
-  return {
-    chunks,
-    initial: { count: initial.size, sizes: sumSizes(initial) },
-    all: { count: chunks.length, sizes: sumSizes(chunks) },
-    warnings: warnings.length,
-  };
+/** Build bench/apps/<id>.mjs into bench/.out/<id>/ and measure every output chunk. */
+export function buildApp(id, { verbose = false } = {}) {
+  return buildBenchApp(join(appsDir, `${id}.mjs`), { dir: join(outDir, id), verbose });
 }
 
 /** Make sure ../dist exists, building it once with the root's build script if it does not. */

@@ -1,0 +1,51 @@
+// Size budget of the SDK, gzip -9 bytes (1 kB = 1000 bytes): the same consumer app as the
+// bench's size section (bench/apps/cognito-spa-auth.mjs), built by the bench's own builder
+// (bench/bundle.mjs: rollup + node-resolve for the browser + terser, ESM with code splitting)
+// from the built package in dist/ (`npm test` builds it first). The builder needs only the
+// root's devDependencies, not bench/node_modules. Bytes are deterministic; no timings here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { appsDir, buildApp, sdkIife, TARGETS, type BuiltApp } from '../../bench/bundle.mjs';
+
+const gzip = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length;
+
+describe('size budget (gzip -9)', () => {
+  let app: BuiltApp;
+
+  beforeAll(async () => {
+    app = await buildApp(join(appsDir, 'cognito-spa-auth.mjs'));
+  });
+
+  it('the budget is the one the bench prints', () => {
+    expect(TARGETS).toEqual({ initial: 12_000, all: 22_000, iife: 22_000 });
+  });
+
+  it('the consumer app bundles the SDK from dist/ and splits off its lazy part', () => {
+    const entry = app.chunks.find((chunk) => chunk.isEntry);
+    expect(entry?.fileName).toBe(app.entry);
+    expect(app.initial.count).toBeGreaterThanOrEqual(1);
+    expect(app.all.count).toBeGreaterThanOrEqual(app.initial.count);
+    // A few kB at least: an empty or broken build must not pass the budget by accident.
+    expect(app.initial.sizes.gzip).toBeGreaterThan(1_000);
+  });
+
+  it(`initial chunk(s) of the consumer app <= ${TARGETS.initial} bytes`, () => {
+    const { gzip: bytes } = app.initial.sizes;
+    expect(bytes, `initial: ${bytes} B gzip (${app.initial.count} chunk(s))`).toBeLessThanOrEqual(TARGETS.initial);
+  });
+
+  it(`all chunks of the consumer app <= ${TARGETS.all} bytes`, () => {
+    const { gzip: bytes } = app.all.sizes;
+    const detail = app.chunks.map((chunk) => `${chunk.fileName} ${chunk.sizes.gzip} B`).join(', ');
+    expect(bytes, `all chunks: ${bytes} B gzip (${detail})`).toBeLessThanOrEqual(TARGETS.all);
+  });
+
+  it(`dist/cognito-auth.iife.js <= ${TARGETS.iife} bytes`, () => {
+    const bytes = gzip(readFileSync(sdkIife));
+    expect(bytes, `dist/cognito-auth.iife.js: ${bytes} B gzip`).toBeLessThanOrEqual(TARGETS.iife);
+  });
+});
