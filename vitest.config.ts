@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'happy-dom',
-          include: ['test/unit/**/*.test.{ts,tsx}', 'test/flows/**/*.test.{ts,tsx}', 'test/adapters/**/*.test.{ts,tsx}'],
+          include: ['test/unit/**/*.test.{ts,tsx}', 'test/flows/**/*.test.{ts,tsx}', 'test/adapters/**/*.test.{ts,tsx}', 'test/hardening/**/*.test.ts'],
           setupFiles: ['test/support/setup.ts'],
         },
       },

@@ -87,6 +87,7 @@ export async function verifyTokens(idToken: string, accessToken: string, ctx: Ve
   if (id.at_hash !== undefined && id.at_hash !== (await atHash(cfg.alg, accessToken))) fail('at_hash', 'at_hash does not match the access token');
 
   const access = await joseVerify(accessToken, ctx, 'access');
+  if (typeof access.iat === 'number' && access.iat > now + cfg.skew) fail('access_token.iat', 'access token issued in the future');
   if (access.token_use !== 'access') fail('access_token.token_use', 'token_use of the access token is not "access"');
   if (access.client_id !== cfg.clientId) fail('access_token.client_id', 'the access token was issued to another client');
   if (access.sub !== id.sub) fail('access_token.sub', 'the access token is for another user');
