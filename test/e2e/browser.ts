@@ -28,6 +28,8 @@ export interface E2EBrowser {
   context: BrowserContext;
   /** The context's first page. */
   page: Page;
+  /** The profile directory (`--user-data-dir`), removed by `close()`. */
+  profile: string;
   /** Console messages and page errors of every page of the context, as `type: text`. */
   console: string[];
   /** The messages that report a Content-Security-Policy violation. */
@@ -41,15 +43,16 @@ export interface E2EBrowser {
  * Playwright takes the profile as `launchPersistentContext`'s directory, which it passes as
  * `--user-data-dir`.
  */
-export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<E2EBrowser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get update && apt-get install -y chromium\` (CI's .ci/run does this)`);
+export async function launchBrowser(options: { viewport?: { width: number; height: number }; executablePath?: string } = {}): Promise<E2EBrowser> {
+  const executablePath = options.executablePath ?? CHROMIUM;
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install it with \`apt-get update && apt-get install -y chromium\` (CI's .ci/run does this)`);
   }
   const profile = await mkdtemp(join(tmpdir(), 'cognito-spa-auth-e2e-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: options.viewport ?? { width: 1100, height: 800 },
@@ -78,6 +81,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
   return {
     context,
     page,
+    profile,
     console: messages,
     cspViolations: () => messages.filter((m) => m.includes('Refused to') || m.includes('Content Security Policy')),
     async close() {
