@@ -13,9 +13,11 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { callbackTimeSection, requestsSection } from './browser.mjs';
 import { sizeSection } from './size.mjs';
+import { tokenCacheSection } from './token-cache.mjs';
 
-const SECTIONS = [sizeSection];
+const SECTIONS = [sizeSection, requestsSection, callbackTimeSection, tokenCacheSection];
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(benchDir, 'results.md');

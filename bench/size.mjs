@@ -66,7 +66,7 @@ export function buildApp(id, { verbose = false } = {}) {
 }
 
 /** Make sure ../dist exists, building it once with the root's build script if it does not. */
-function ensureDist() {
+export function ensureDist() {
   if (existsSync(sdkEntry) && existsSync(sdkIife)) return;
   log('dist/ is missing or incomplete: running `npm run build` in the repo root');
   const result = spawnSync('npm', ['run', 'build', '--prefix', rootDir], {
