@@ -22,12 +22,18 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
   const load = (): Promise<JWTVerifyGetKey> =>
     (pending ??= (async () => {
       try {
-        const sets = await Promise.allSettled(urls.map((u) => getJson(u, timeoutMs)));
+        // A document without a `keys` array (an error page served as JSON) is a failed read, not an
+        // empty key set: otherwise a glitch of the key endpoint would refuse every token as forged.
+        const read = async (u: string): Promise<unknown[]> => {
+          const list = (await getJson(u, timeoutMs)).keys;
+          if (!Array.isArray(list)) throw new AuthError('network_error', `GET ${u} did not answer a JWK Set`);
+          return list;
+        };
+        const sets = await Promise.allSettled(urls.map(read));
         const keys: JWK[] = [];
         sets.forEach((s, i) => {
           if (s.status === 'rejected') return warn(`key set ${urls[i]} could not be read`, s.reason);
-          const list = s.value.keys;
-          if (Array.isArray(list)) keys.push(...list.filter((k): k is JWK => !!k && typeof k === 'object' && typeof k.kty === 'string'));
+          keys.push(...s.value.filter((k): k is JWK => !!k && typeof k === 'object' && typeof (k as JWK).kty === 'string'));
         });
         if (!sets.some((s) => s.status === 'fulfilled')) {
           const first = sets[0] as PromiseRejectedResult;
