@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
 
 import type { Demo } from '../../demo/serve.mjs';
@@ -118,7 +118,7 @@ export async function signIn(page: Page, demo: Demo, username = 'alice', expectS
   const idp = demo.idp;
   if (!idp) throw new Error('signIn needs the local pool');
   const callbacks: string[] = [];
-  const onRequest = (r: import('playwright-core').Request): void => {
+  const onRequest = (r: Request): void => {
     if (r.isNavigationRequest() && r.url().startsWith(demo.config.callbackUrl)) callbacks.push(r.url());
   };
   page.on('request', onRequest);
@@ -141,4 +141,14 @@ export async function signIn(page: Page, demo: Demo, username = 'alice', expectS
 /** POSTs to the token endpoint the pool has received (its request log). */
 export function tokenRequests(demo: Demo): number {
   return (demo.idp?.requests ?? []).filter((r) => r.host === 'domain' && r.method === 'POST' && r.path === '/oauth2/token').length;
+}
+
+/** From now on, the refresh-grant POSTs `page` sends to a token endpoint (a live list). */
+export function refreshGrants(page: Page): Request[] {
+  const seen: Request[] = [];
+  page.on('request', (r) => {
+    if (r.method() !== 'POST' || !r.url().endsWith('/oauth2/token')) return;
+    if (new URLSearchParams(r.postData() ?? '').get('grant_type') === 'refresh_token') seen.push(r);
+  });
+  return seen;
 }

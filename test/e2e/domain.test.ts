@@ -49,9 +49,11 @@ describe('enforcePrincipalDomain', () => {
     await waitForStatus(page, 'unauthenticated');
   });
 
-  it('lets alice@example.com in under the same config', async () => {
+  it('lets alice@example.com in under the same config, back on the page she started from', async () => {
     const { page } = b;
+    await page.goto(new URL('/reports/2024?tab=summary#top', demo.url).href); // any path serves the page
     await signIn(page, demo, 'alice');
+    expect(page.url()).toBe(new URL('/reports/2024?tab=summary#top', demo.url).href); // returnTo
     expect(await text(page, 'principal')).toBe('alice');
     expect(await text(page, 'domain')).toBe('example.com');
   });

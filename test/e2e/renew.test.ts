@@ -1,11 +1,9 @@
-// Renewing with the refresh token in real Chromium: by the SDK's timer, by "Renew now", and
-// from two tabs at once (one refresh request between them).
-import type { Page, Request } from 'playwright-core';
+// Renewing with the refresh token in real Chromium: by the SDK's timer and by "Renew now".
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { startDemo, type Demo } from '../../demo/serve.mjs';
+import { startDemo, type Demo, type DemoOptions } from '../../demo/serve.mjs';
 import type { LocalIdp } from '../../demo/idp/server.mjs';
-import { expiresAt, launchBrowser, signIn, text, tokenRequests, waitForStatus, type E2EBrowser } from './browser.js';
+import { expiresAt, launchBrowser, refreshGrants, signIn, text, tokenRequests, waitForStatus, type E2EBrowser } from './browser.js';
 
 // With 70 s access tokens and the SDK's renewLeadTime of 60 s, a token is due 10 s after it is issued.
 const SHORT_TTL = 70;
@@ -24,20 +22,11 @@ afterEach(async () => {
   }
 });
 
-async function start(options: Parameters<typeof startDemo>[0]): Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
+async function start(options: DemoOptions): Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
   demo = await startDemo({ port: 0, issuerPort: 0, domainPort: 0, log: false, ...options });
   b = await launchBrowser();
   if (!demo.idp) throw new Error('expected the local pool');
   return { demo, idp: demo.idp, b };
-}
-
-/** Refresh-grant POSTs the browser sent to the token endpoint. */
-function refreshGrants(page: Page): Request[] {
-  const seen: Request[] = [];
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().endsWith('/oauth2/token') && new URLSearchParams(r.postData() ?? '').get('grant_type') === 'refresh_token') seen.push(r);
-  });
-  return seen;
 }
 
 describe('renew', () => {
@@ -80,40 +69,5 @@ describe('renew', () => {
     expect(grants).toHaveLength(1);
     expect(await page.locator('[data-event="tokensRenewed"]').count()).toBe(1);
     expect(await text(page, 'principal')).toBe('bob');
-  });
-
-  it('two tabs renewing at the same time make one refresh request and show the same expiry', async () => {
-    const { demo, idp, b } = await start({ accessTokenTtl: SHORT_TTL, config: { storage: 'local' } });
-    const one = b.page;
-    await signIn(one, demo, 'alice');
-    const two = await b.context.newPage();
-    await two.goto(demo.url);
-    await waitForStatus(two, 'authenticated'); // restored from localStorage
-    expect(await text(two, 'principal')).toBe('alice');
-    const first = await expiresAt(one);
-    expect(await expiresAt(two)).toBe(first);
-    idp.setTokenLifetime(3600);
-    idp.requests.length = 0;
-    const grantsOne = refreshGrants(one);
-    const grantsTwo = refreshGrants(two);
-
-    // Wait until the token is inside the lead time, then ask both tabs for it at once
-    // (not forced: each tab renews because the token is due). Their timers fire about now too.
-    const due = ((first ?? 0) - 60) * 1000;
-    await new Promise((r) => setTimeout(r, Math.max(due - Date.now(), 0)));
-    const get = (p: Page) => p.evaluate(async () => {
-      const auth = (window as unknown as { demoAuth: { getAccessToken(): Promise<string> } }).demoAuth;
-      return (await auth.getAccessToken()).length > 0;
-    });
-    expect(await Promise.all([get(one), get(two)])).toEqual([true, true]);
-
-    await expect.poll(() => expiresAt(one), { timeout: 10_000 }).not.toBe(first);
-    await expect.poll(() => expiresAt(two), { timeout: 10_000 }).not.toBe(first);
-    expect(await expiresAt(two)).toBe(await expiresAt(one));
-    await new Promise((r) => setTimeout(r, 1500)); // no late second refresh either
-    expect(tokenRequests(demo)).toBe(1);
-    expect(grantsOne.length + grantsTwo.length).toBe(1);
-    await waitForStatus(one, 'authenticated');
-    await waitForStatus(two, 'authenticated');
   });
 });

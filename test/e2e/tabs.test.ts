@@ -1,0 +1,86 @@
+// Two tabs of one browser profile sharing the session (`storage: 'local'`), in real Chromium.
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { startDemo, type Demo, type DemoOptions } from '../../demo/serve.mjs';
+import type { LocalIdp } from '../../demo/idp/server.mjs';
+import { expiresAt, launchBrowser, refreshGrants, signIn, text, tokenRequests, waitForStatus, type E2EBrowser } from './browser.js';
+
+// With 70 s access tokens and the SDK's renewLeadTime of 60 s, a token is due 10 s after it is issued.
+const SHORT_TTL = 70;
+
+let demo: Demo | undefined;
+let b: E2EBrowser | undefined;
+
+afterEach(async () => {
+  try {
+    expect(b?.cspViolations() ?? []).toEqual([]);
+  } finally {
+    await b?.close();
+    await demo?.stop();
+    b = undefined;
+    demo = undefined;
+  }
+});
+
+async function start(options: DemoOptions): Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
+  demo = await startDemo({ port: 0, issuerPort: 0, domainPort: 0, log: false, ...options, config: { storage: 'local', ...options.config } });
+  b = await launchBrowser();
+  if (!demo.idp) throw new Error('expected the local pool');
+  return { demo, idp: demo.idp, b };
+}
+
+describe('two tabs', () => {
+  it('renewing at the same time makes one refresh request and both show the same expiry', async () => {
+    const { demo, idp, b } = await start({ accessTokenTtl: SHORT_TTL });
+    const one = b.page;
+    await signIn(one, demo, 'alice');
+    const two = await b.context.newPage();
+    await two.goto(demo.url);
+    await waitForStatus(two, 'authenticated'); // restored from localStorage
+    expect(await text(two, 'principal')).toBe('alice');
+    const first = await expiresAt(one);
+    expect(await expiresAt(two)).toBe(first);
+    idp.setTokenLifetime(3600);
+    idp.requests.length = 0;
+    const grantsOne = refreshGrants(one);
+    const grantsTwo = refreshGrants(two);
+
+    // Wait until the token is inside the lead time, then ask both tabs for it at once
+    // (not forced: each tab renews because the token is due). Their timers fire about now too.
+    const due = ((first ?? 0) - 60) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(due - Date.now(), 0)));
+    const get = (p: Page) => p.evaluate(async () => {
+      const auth = (window as unknown as { demoAuth: { getAccessToken(): Promise<string> } }).demoAuth;
+      return (await auth.getAccessToken()).length > 0;
+    });
+    expect(await Promise.all([get(one), get(two)])).toEqual([true, true]);
+
+    await expect.poll(() => expiresAt(one), { timeout: 10_000 }).not.toBe(first);
+    await expect.poll(() => expiresAt(two), { timeout: 10_000 }).not.toBe(first);
+    expect(await expiresAt(two)).toBe(await expiresAt(one));
+    await new Promise((r) => setTimeout(r, 1500)); // no late second refresh either
+    expect(tokenRequests(demo)).toBe(1);
+    expect(grantsOne.length + grantsTwo.length).toBe(1);
+    await waitForStatus(one, 'authenticated');
+    await waitForStatus(two, 'authenticated');
+  });
+
+  it('signing out in one tab signs the other out', async () => {
+    const { demo, idp, b } = await start({});
+    const one = b.page;
+    await signIn(one, demo, 'alice');
+    const two = await b.context.newPage();
+    await two.goto(demo.url);
+    await waitForStatus(two, 'authenticated');
+
+    const back = one.waitForResponse((r) => r.url() === demo.url && r.request().isNavigationRequest());
+    await one.getByTestId('sign-out').click();
+    await back;
+    await waitForStatus(one, 'unauthenticated');
+    await waitForStatus(two, 'unauthenticated');
+    expect(await two.locator('[data-event="signedOut"]').textContent()).toContain('other_tab');
+    expect(await two.getByTestId('principal').isVisible()).toBe(false);
+    expect(idp.revokedCount()).toBe(1);
+  });
+});
