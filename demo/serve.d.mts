@@ -8,9 +8,9 @@ export interface CognitoPool {
   clientId: string;
   /** The hosted-UI / managed-login domain. */
   domain: string;
-  /** Default `{demo origin}/callback`. */
+  /** Default `http://localhost:{port}/callback` (Cognito allows http on localhost only). */
   callbackUrl?: string;
-  /** Default `{demo origin}/`. */
+  /** Default `http://localhost:{port}/`. */
   logoutUrl?: string;
 }
 
@@ -61,9 +61,9 @@ export interface DemoConfig {
 }
 
 export interface Demo {
-  /** `http://127.0.0.1:{port}/` */
+  /** `http://127.0.0.1:{port}/` (`http://localhost:{port}/` with a real pool, as Cognito wants). */
   url: string;
-  /** `http://127.0.0.1:{port}` */
+  /** `http://127.0.0.1:{port}` (or `http://localhost:{port}`). */
   origin: string;
   /** The local pool, or null with a real one. */
   idp: LocalIdp | null;

@@ -9,7 +9,7 @@
 //   DEMO_PORT (5173)   IDP_ISSUER_PORT (9011)   IDP_DOMAIN_PORT (9012)
 //   DEMO_ACCESS_TOKEN_TTL   seconds; e.g. 90 to watch a silent renew a minute in (the local pool only)
 //   COGNITO_AUTHORITY, COGNITO_CLIENT_ID, COGNITO_DOMAIN   use this real user pool, start no local one
-//   COGNITO_CALLBACK_URL ({demo}/callback)   COGNITO_LOGOUT_URL ({demo}/)
+//   COGNITO_CALLBACK_URL (http://localhost:{DEMO_PORT}/callback)   COGNITO_LOGOUT_URL (http://localhost:{DEMO_PORT}/)
 //
 // From code (tests): `startDemo(options)`; see serve.d.mts.
 import http from 'node:http';
@@ -106,8 +106,9 @@ export async function startDemo(options = {}) {
 
   try {
     const port = await listen(server, options.port ?? 0);
-    const origin = `http://127.0.0.1:${port}`;
     const cognito = options.cognito;
+    // Cognito accepts an http callback URL on localhost only; the local pool takes 127.0.0.1.
+    const origin = `http://${cognito ? 'localhost' : '127.0.0.1'}:${port}`;
     const callbackUrl = cognito?.callbackUrl || `${origin}/callback`;
     const logoutUrl = cognito?.logoutUrl || `${origin}/`;
     let pool;
@@ -257,8 +258,9 @@ async function main() {
     });
     console.log(`  users       ${rows.join('\n              ')}`);
   }
-  if (!demo.idp && !config.callbackUrl.startsWith(demo.origin)) {
-    console.log(`\n  Note: the callback URL is not on ${demo.origin}; the pool sends the browser there.`);
+  if (!demo.idp) {
+    console.log(`\n  The app client must allow the callback URL ${config.callbackUrl}`);
+    console.log(`  and the sign-out URL ${config.logoutUrl}, and have no client secret.`);
   }
   console.log('\nCtrl+C to stop.');
 
