@@ -38,6 +38,8 @@ export function readSession(store: SafeStorage, cfg: NormalizedConfig, warn: (m:
     typeof r.accessToken === 'string' && decodeClaims(r.accessToken) !== null &&
     typeof r.expiresAt === 'number' && typeof r.updatedAt === 'number' && typeof r.sub === 'string' &&
     (r.refreshToken === undefined || typeof r.refreshToken === 'string') &&
+    // authTime is the ID token's auth_time as stored (a non-number would make the timers spin).
+    r.authTime === (typeof claims.auth_time === 'number' ? claims.auth_time : undefined) &&
     claims.iss === cfg.authority && claims.sub === r.sub &&
     (claims.aud === cfg.clientId || (Array.isArray(claims.aud) && claims.aud.includes(cfg.clientId)));
   if (!ok) {

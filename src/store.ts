@@ -95,6 +95,11 @@ export class SafeStorage {
       this.warn(`writing storage failed (quota or disabled); keeping tokens in memory for this page`, e);
       this.fallback = memoryStorage();
       this.fallback.setItem(key, value);
+      try {
+        this.inner?.removeItem(key); // never leave an older value (another user's session) to be read after a reload
+      } catch {
+        /* storage refuses every access */
+      }
     }
   }
 
