@@ -215,7 +215,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       navigate(target);
     },
     reset() {
-      rec.clearAll([storage().tokens, storage().transactions], cfg.clientId);
+      // The browser storages this config does not use too: a former config may have left tokens there.
+      const others = typeof cfg.storage === 'string' ? Object.values(openStorages('local', warn)) : [];
+      rec.clearAll([storage().tokens, storage().transactions, ...others], cfg.clientId);
       end('reset');
     },
     destroy() {
