@@ -5,7 +5,7 @@
  */
 import { createCognitoAuth, type CognitoAuth, type CognitoAuthConfig, type StorageLike } from '../../src/index.js';
 import { baseConfig } from '../support/app.js';
-import { ALICE, CLIENT_ID, createCognito, type CognitoMock, type UserProfile } from '../support/cognito.js';
+import { ALICE, CLIENT_ID, createCognito, makeKey, type CognitoMock, type SigningKey, type UserProfile } from '../support/cognito.js';
 import { cleanups, server } from '../support/setup.js';
 
 export const HOME = 'https://app.example.com/';
@@ -37,6 +37,19 @@ export async function usePool(opts: PoolOptions = {}, fresh = false): Promise<Co
   p.tokenReplies = [];
   server.use(...c.handlers);
   return c;
+}
+
+let nextKeys: Promise<[SigningKey, SigningKey]> | null = null;
+/**
+ * The pool rotates its keys: it publishes new ones (dropping the old unless `keep`) and signs
+ * every token from now on with them. Only on a pool made with `fresh`: its keys are changed in place.
+ */
+export async function rotateKeys(c: CognitoMock, keep = false): Promise<void> {
+  const [id, access] = await (nextKeys ??= Promise.all([makeKey('id-key-2'), makeKey('access-key-2')]));
+  const old = [{ ...c.idKey }, { ...c.accessKey }];
+  Object.assign(c.idKey, id);
+  Object.assign(c.accessKey, access);
+  c.pool.keys = keep ? [c.idKey, c.accessKey, ...old] : [c.idKey, c.accessKey];
 }
 
 export interface App {

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError, type AuthEventMap, type CognitoAuthConfig } from '../../src/index.js';
 import { ALICE, AUTHORITY, CLIENT_ID, makeKey, type CognitoMock, type Tamper } from '../support/cognito.js';
 import { server } from '../support/setup.js';
-import { HOME, SESSION_KEY, makeApp, recordingStorage, rejection } from './harness.js';
+import { HOME, SESSION_KEY, makeApp, recordingStorage, rejection, rotateKeys } from './harness.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64json = (o: unknown) => base64url.encode(JSON.stringify(o));
@@ -312,20 +312,12 @@ describe('refresh grant: what a valid renewed token may look like', () => {
 
 describe('key rotation between sign-in and renew', () => {
   const later = (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000);
-  /** The pool publishes new keys (dropping the old ones) and signs with them from now on. */
-  async function rotate(c: CognitoMock, keep = false) {
-    const old = [{ ...c.idKey }, { ...c.accessKey }];
-    Object.assign(c.idKey, await makeKey('id-key-2'));
-    Object.assign(c.accessKey, await makeKey('access-key-2'));
-    c.pool.keys = keep ? [c.idKey, c.accessKey, ...old] : [c.idKey, c.accessKey];
-  }
-
   it('the pool drops its old keys and signs renewed tokens with new ones: the SDK refetches the JWKS once', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { app, events } = await signedIn({}, true);
     expect(app.cognito.pool.counts.jwks).toBe(1);
     later(600);
-    await rotate(app.cognito);
+    await rotateKeys(app.cognito);
     const token = await app.auth.getAccessToken({ forceRefresh: true });
     expect(header(token).kid).toBe('access-key-2');
     expect(header(await app.auth.getIdToken()).kid).toBe('id-key-2');
@@ -340,7 +332,7 @@ describe('key rotation between sign-in and renew', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { app } = await signedIn({}, true);
     later(120);
-    await rotate(app.cognito, true);
+    await rotateKeys(app.cognito, true);
     await app.auth.getAccessToken({ forceRefresh: true });
     expect(app.cognito.pool.counts.jwks).toBe(2);
     expect(app.auth.getState().status).toBe('authenticated');
@@ -348,7 +340,7 @@ describe('key rotation between sign-in and renew', () => {
 
   it('a page reloaded after the rotation verifies renewed tokens with the keys it fetches first', async () => {
     const { app, rec } = await signedIn({}, true);
-    await rotate(app.cognito);
+    await rotateKeys(app.cognito);
     window.happyDOM?.setURL(HOME);
     const reloaded = app.another({ storage: rec.storage });
     expect((await reloaded.init()).status).toBe('authenticated');
