@@ -173,9 +173,13 @@
     window.demoAuth = auth; // for the console and the end-to-end tests
 
     auth.subscribe(render);
-    auth.on('signedIn', function (e) { logEvent('signedIn', e.user.principal); });
+    auth.on('signedIn', function (e) {
+      logEvent('signedIn', e.user.principal);
+      showError(null);
+    });
     auth.on('tokensRenewed', function (e) {
       logEvent('tokensRenewed', 'expires ' + new Date(e.expiresAt * 1000).toLocaleTimeString());
+      if (lastError && lastError.code !== 'state_mismatch') showError(null); // a renew that failed before worked now
     });
     auth.on('renewFailed', function (e) {
       logEvent('renewFailed', e.error.code + (e.willRetry ? ', will retry' : ''));
