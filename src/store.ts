@@ -71,7 +71,10 @@ export class SafeStorage {
     private inner: StorageLike | null,
     private readonly warn: (msg: string, cause?: unknown) => void,
   ) {
-    if (!inner) this.fallback = memoryStorage();
+    if (!inner) {
+      warn('browser storage is unavailable (private mode or disabled); keeping the session in memory for this page');
+      this.fallback = memoryStorage();
+    }
   }
 
   private get s(): StorageLike {

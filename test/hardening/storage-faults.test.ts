@@ -160,7 +160,10 @@ for (const debug of [true, false]) {
       expect(await client.init()).toMatchObject({ status: 'unauthenticated' });
       const { user } = await client.handleCallback(await app.callbackUrl(client));
       expect(user.principal).toBe('alice');
-      expect(await client.getAccessToken()).toMatch(/\./);
+      const token = await client.getAccessToken();
+      expect(token).toMatch(/\./);
+      expectWarned(debug, /storage is unavailable/);
+      expectNoSecretsWarned([token]);
     });
   });
 }
