@@ -32,6 +32,9 @@ export interface CallbackDeps {
  */
 export async function completeCallback(d: CallbackDeps): Promise<{ record: SessionRecord; returnTo: string }> {
   const { cfg } = d;
+  // The verification code and the key sets load while the state is checked and the code exchanged.
+  const engineP = d.loadEngine();
+  engineP.then((e) => e.keys.prefetch(), () => undefined);
   let url: URL;
   try {
     url = new URL(d.url);
@@ -52,7 +55,7 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
     throw new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error, errorDescription: description });
   }
   if (!q.get('code')) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
-  const engine = await d.loadEngine();
+  const engine = await engineP;
   const tokens = await engine.exchangeCode(cfg, await d.endpoints(), tx, url.href);
   const verified = await engine.verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys: engine.keys, nonce: tx.nonce, maxAge: tx.maxAge });
   return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo };

@@ -36,7 +36,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let session: SessionRecord | null = null;
   let fromTabs: SessionRecord | null = null;
   let engine: Promise<Engine> | null = null;
-  const loadEngine = (): Promise<Engine> => (engine ??= import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn) })));
+  const loadEngine = (): Promise<Engine> =>
+    (engine ??= import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) })));
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 

@@ -8,14 +8,29 @@ export const KEY_REFETCH_COOLDOWN_MS = 30_000;
 export interface KeyStore {
   /** jose key resolver over the union of every configured key set. */
   getKey: JWTVerifyGetKey;
+  /** Start fetching the key sets now (when none are known), so that verification need not wait. */
+  prefetch(): void;
+  /**
+   * After a failed signature check with keys from the cache (never fetched by this page), fetch
+   * them again and say whether a retry is worth it: a cache can be stale or tampered with.
+   */
+  refreshIfCached(): Promise<boolean>;
+}
+
+/** Where the public keys are kept between page loads, so a renew after a reload needs no key request. */
+export interface KeyCache {
+  read(): JWK[] | null;
+  write(keys: JWK[]): void;
 }
 
 /**
  * The signing keys of `urls`, fetched once (one shared request for concurrent callers), reused,
  * and fetched again when a token names a `kid` none of them has (key rotation), rate-limited.
  */
-export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: string, e?: unknown) => void): KeyStore {
-  let resolver: JWTVerifyGetKey | null = null;
+export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: string, e?: unknown) => void, cache?: KeyCache): KeyStore {
+  const cached = cache?.read();
+  // Cached keys are used as they are; a kid they lack refetches at once (fetchedAt stays -Infinity).
+  let resolver: JWTVerifyGetKey | null = cached ? createLocalJWKSet({ keys: cached }) : null;
   let pending: Promise<JWTVerifyGetKey> | null = null;
   let fetchedAt = -Infinity;
 
@@ -40,6 +55,7 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
           throw first.reason instanceof AuthError ? first.reason : new AuthError('network_error', 'no key set could be read', { cause: first.reason });
         }
         fetchedAt = Date.now();
+        cache?.write(keys);
         return (resolver = createLocalJWKSet({ keys }));
       } finally {
         pending = null;
@@ -47,6 +63,14 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
     })());
 
   return {
+    prefetch() {
+      if (!resolver) load().catch(() => undefined); // a failure surfaces when a token is verified
+    },
+    async refreshIfCached() {
+      if (fetchedAt !== -Infinity || !resolver) return false;
+      await load();
+      return true;
+    },
     async getKey(header, token) {
       const current = resolver ?? (await load());
       try {

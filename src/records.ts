@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import type { NormalizedConfig } from './config.js';
 import { decodeClaims } from './jwt.js';
 import { KEY_PREFIX, STORE_VERSION, type SafeStorage, type SessionRecord, type TransactionRecord } from './store.js';
@@ -9,6 +10,7 @@ const TX_TTL_SECONDS = 3600;
 export const ownPrefix = (clientId: string): string => `${KEY_PREFIX}.${clientId}.`;
 export const sessionKey = (clientId: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.session`;
 export const txKey = (clientId: string, state: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.tx.${state}`;
+const keysKey = (clientId: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.jwks`;
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -90,4 +92,21 @@ export function pruneTransactions(store: SafeStorage, clientId: string): void {
 /** Remove every key the SDK owns for this client, any version. */
 export function clearAll(stores: SafeStorage[], clientId: string): void {
   for (const s of new Set(stores)) for (const key of s.keys(ownPrefix(clientId))) s.remove(key);
+}
+
+/**
+ * The pool's public keys, kept beside the session so that a renew after a reload needs no key
+ * request. Only for the configured key URLs; anything else reads as no cache.
+ */
+export function keyCache(store: SafeStorage, cfg: NormalizedConfig): { read(): JWK[] | null; write(keys: JWK[]): void } {
+  const key = keysKey(cfg.clientId);
+  const urls = cfg.publicKeyUrls.join(' ');
+  return {
+    read() {
+      const c = parse(store.get(key));
+      const ok = c !== null && c.urls === urls && Array.isArray(c.keys) && c.keys.every((k) => !!k && typeof k === 'object' && typeof (k as JWK).kty === 'string');
+      return ok ? (c.keys as JWK[]) : null;
+    },
+    write: (keys) => store.set(key, JSON.stringify({ urls, keys })),
+  };
 }

@@ -33,7 +33,7 @@ const JOSE_REASONS: Record<string, string> = {
 };
 
 /** Verify signature, algorithm and registered claims with jose; map its errors to reasons. */
-async function joseVerify(token: string, ctx: VerifyContext, which: string, audience?: string): Promise<JWTPayload> {
+async function joseVerify(token: string, ctx: VerifyContext, which: string, audience?: string, retried = false): Promise<JWTPayload> {
   const { cfg } = ctx;
   try {
     const { payload } = await jwtVerify(token, ctx.keys.getKey, {
@@ -47,6 +47,9 @@ async function joseVerify(token: string, ctx: VerifyContext, which: string, audi
   } catch (e) {
     if (e instanceof AuthError) throw e; // network_error while fetching keys
     const err = e as { code?: string; claim?: string; message?: string };
+    if (err.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' && !retried && (await ctx.keys.refreshIfCached())) {
+      return joseVerify(token, ctx, which, audience, true); // the cached key set was stale
+    }
     const reason = err.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? (err.claim ?? 'claims') : (JOSE_REASONS[err.code ?? ''] ?? 'malformed');
     throw tokenInvalid(which === 'id' ? reason : `access_token.${reason}`, `${which} token refused (${reason}): ${err.message ?? 'invalid'}`, e);
   }

@@ -72,7 +72,7 @@ describe('token store', () => {
     const custom: StorageLike = { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
     const app = await createTestApp({ storage: custom });
     await app.signInAs();
-    expect([...m.keys()]).toEqual(['cognito-spa-auth.test-client-id.v1.session']);
+    expect([...m.keys()].sort()).toEqual(['cognito-spa-auth.test-client-id.v1.jwks', 'cognito-spa-auth.test-client-id.v1.session']);
     expect(sessionStorage.length).toBe(0);
   });
 
