@@ -90,6 +90,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     cfg,
     lockName: `cognito-spa-auth.${cfg.clientId}.renew`,
     current: () => session,
+    endedElsewhere: () => cfg.storage === 'local' && rec.readSession(storage().tokens, cfg, warn) === null,
     othersRecords: () => [rec.readSession(storage().tokens, cfg, warn), fromTabs],
     grant: async (base) => {
       const e = await loadEngine();
@@ -187,7 +188,16 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
         rec.pruneTransactions(storage().transactions, cfg.clientId);
         tabs();
         if (!isCallback()) return restore();
-        await handleCallback().catch(() => undefined); // the error is in the state
+        try {
+          await handleCallback();
+        } catch (e) {
+          // A replayed callback (reload, back button) while a session is stored: the replay changes
+          // nothing, so keep the user signed in. Otherwise the error stays in the state.
+          if (e instanceof AuthError && e.code === 'state_mismatch' && rec.readSession(storage().tokens, cfg, warn)) {
+            warn('ignored a replayed callback URL: a session is stored');
+            return restore();
+          }
+        }
         return state.getState();
       })());
     },

@@ -9,6 +9,8 @@ export interface RenewDeps {
   cfg: NormalizedConfig;
   lockName: string;
   current(): SessionRecord | null;
+  /** True when storage is shared and another tab has removed the session (signed out, refused). */
+  endedElsewhere(): boolean;
   /** Records other tabs may have written or sent while this one waited for the lock. */
   othersRecords(): Array<SessionRecord | null>;
   /** The refresh grant plus verification: a new record, or an AuthError. */
@@ -23,6 +25,7 @@ const MAX_RETRIES = 6;
 const POLL_MS = 30_000; // wake at least this often so a sleeping laptop catches up on the wall clock
 
 const nowS = (): number => Math.floor(Date.now() / 1000);
+const refused = (cause: AuthError): AuthError => new AuthError('login_required', 'the refresh token was refused: sign in again', { cause });
 export const sessionEnd = (r: SessionRecord, cfg: NormalizedConfig): number => (r.authTime ?? Math.floor(r.updatedAt / 1000)) + cfg.sessionExpiry;
 export const needsRenew = (r: SessionRecord, cfg: NormalizedConfig): boolean => r.expiresAt - nowS() <= cfg.renewLeadTime;
 const offline = (): boolean => globalThis.navigator?.onLine === false;
@@ -44,6 +47,10 @@ export function createRenewer(d: RenewDeps) {
     return (inflight ??= withTabLock(d.lockName, async () => {
       const mine = d.current();
       if (!mine) throw new AuthError('login_required', 'not signed in');
+      if (d.endedElsewhere()) {
+        d.end('other_tab', new AuthError('login_required', 'signed out in another tab'));
+        throw new AuthError('login_required', 'signed out in another tab');
+      }
       // Another tab may have renewed while this one waited for the lock (its record came through
       // storage or the channel). Its tokens, and with rotation its refresh token, are the newest:
       // use them rather than spend a refresh token again.
@@ -56,7 +63,15 @@ export function createRenewer(d: RenewDeps) {
       }
       if (!newest.refreshToken) throw new AuthError('login_required', 'the session has no refresh token to renew with');
       if (offline()) throw new AuthError('network_error', 'the browser is offline');
-      const next = await d.grant(newest);
+      let next: SessionRecord;
+      try {
+        next = await d.grant(newest);
+      } catch (e) {
+        // End a refused session while still holding the lock, so that a tab waiting for it finds
+        // the session gone instead of sending the same dead refresh token again.
+        if (e instanceof AuthError && e.oauthError === 'invalid_grant') d.end('invalid_grant', refused(e));
+        throw e;
+      }
       d.adopt(next);
       return next;
     }).finally(() => {
@@ -72,10 +87,7 @@ export function createRenewer(d: RenewDeps) {
       return r;
     } catch (e) {
       const err = e instanceof AuthError ? e : new AuthError('network_error', 'renew failed', { cause: e });
-      if (err.oauthError === 'invalid_grant') {
-        d.end('invalid_grant', new AuthError('login_required', 'the refresh token was refused: sign in again', { cause: err }));
-        throw new AuthError('login_required', 'the refresh token was refused: sign in again', { cause: err });
-      }
+      if (err.oauthError === 'invalid_grant') throw refused(err); // the session was ended under the lock
       if (isAuthError(err, 'id_token_invalid')) d.end('id_token_invalid', err);
       else if (!isAuthError(err, 'login_required', 'session_expired')) {
         failures++;

@@ -45,6 +45,19 @@ describe('sign-in round trip', () => {
     expect(app.cognito.pool.counts.token).toBe(1);
   });
 
+  it('init() on a replayed callback URL keeps the stored session and sends no second exchange', async () => {
+    const app = await createTestApp();
+    const url = await app.reachCallback();
+    await app.auth.init();
+    window.happyDOM?.setURL(url); // the back button
+    const again = app.another();
+    const state = await again.init();
+    expect(state).toMatchObject({ status: 'authenticated', error: null });
+    expect(state.user?.principal).toBe('alice');
+    expect(app.cognito.pool.counts.token).toBe(1);
+    await expect(again.handleCallback(url)).rejects.toMatchObject({ code: 'state_mismatch' });
+  });
+
   it.each([
     ['missing', (u: URL) => u.searchParams.delete('state')],
     ['unknown', (u: URL) => u.searchParams.set('state', 'forged-state')],

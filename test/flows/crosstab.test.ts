@@ -31,6 +31,20 @@ describe("cross-tab sync with storage: 'local'", () => {
     await expect(other.getAccessToken()).rejects.toMatchObject({ code: 'login_required' });
   });
 
+  it('a refused refresh token is sent once, not once per tab', async () => {
+    const app = await createTestApp({ storage: 'local', silentRenew: false });
+    await app.signInAs();
+    window.happyDOM?.setURL('https://app.example.com/');
+    const other = app.another({ storage: 'local', silentRenew: false });
+    await other.init();
+    for (const g of app.cognito.pool.refresh.values()) g.alive = false; // revoked, or expired
+    const results = await Promise.allSettled([app.auth.getAccessToken({ forceRefresh: true }), other.getAccessToken({ forceRefresh: true })]);
+    expect(results.map((r) => r.status === 'rejected' && (r.reason as { code: string }).code)).toEqual(['login_required', 'login_required']);
+    expect(app.cognito.pool.counts.refresh).toBe(1);
+    expect(app.auth.getState().status).toBe('unauthenticated');
+    expect(other.getState().status).toBe('unauthenticated');
+  });
+
   it("with storage: 'session' each tab keeps its own session", async () => {
     const app = await createTestApp();
     const other = app.another();
