@@ -79,19 +79,43 @@ describe('the same callback URL twice', () => {
     expect(app.cognito.pool.counts.token).toBe(1);
   });
 
-  it('the back button into the hosted UI, which redirects again with the old state and a new code: state_mismatch, the new code unused', async () => {
+  it('the back button into the hosted UI, which redirects again with the old state and a new code: the callback is state_mismatch, the new code unused', async () => {
     const app = await makeApp();
     await app.auth.signIn();
     const authorize = app.navigations.at(-1) as string;
     await app.auth.handleCallback(app.cognito.authorize(authorize));
     const replay = app.cognito.authorize(authorize); // Cognito's session cookie: straight back, same state
-    window.happyDOM?.setURL(replay);
     const page = app.another();
-    const state = await page.init();
-    expect(state).toMatchObject({ status: 'error', error: { code: 'state_mismatch' } });
+    expectStateMismatch(await rejection(page.handleCallback(replay)));
     expect(app.cognito.pool.counts.token).toBe(1);
     expect(app.cognito.pool.codes.size).toBe(1); // the new code was never sent
     await stillSignedIn(app);
+    await signsInAfterwards(app, page);
+  });
+
+  it('init() on such a replayed callback keeps the stored session: the same user, no exchange', async () => {
+    const app = await makeApp();
+    await app.auth.signIn();
+    const authorize = app.navigations.at(-1) as string;
+    await app.auth.handleCallback(app.cognito.authorize(authorize));
+    window.happyDOM?.setURL(app.cognito.authorize(authorize));
+    const page = app.another();
+    expect(await page.init()).toMatchObject({ status: 'authenticated', user: { principal: 'alice' }, error: null });
+    expect(app.cognito.pool.counts.token).toBe(1);
+    expect(app.cognito.pool.codes.size).toBe(1);
+    await signsInAfterwards(app, page);
+  });
+
+  it('init() on a replayed callback with no stored session: state_mismatch in the state, and signIn() works', async () => {
+    const app = await makeApp();
+    await app.auth.signIn();
+    const authorize = app.navigations.at(-1) as string;
+    await app.auth.handleCallback(app.cognito.authorize(authorize));
+    app.auth.reset(); // signed out since
+    window.happyDOM?.setURL(app.cognito.authorize(authorize));
+    const page = app.another();
+    expect(await page.init()).toMatchObject({ status: 'error', user: null, error: { code: 'state_mismatch' } });
+    expect(app.cognito.pool.counts.token).toBe(1);
     await signsInAfterwards(app, page);
   });
 
