@@ -1,5 +1,6 @@
 import type { Endpoints, NormalizedConfig } from './config.js';
 import { AuthError } from './errors.js';
+import { postGrant } from './http.js';
 import type { KeyStore } from './keys.js';
 import { takeTransaction } from './records.js';
 import type { SafeStorage, SessionRecord } from './store.js';
@@ -54,9 +55,13 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
     const description = q.get('error_description') ?? undefined;
     throw new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error, errorDescription: description });
   }
-  if (!q.get('code')) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
+  const code = q.get('code');
+  if (!code) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
+  // The code exchange travels while the engine chunk and the key sets load.
+  const reply = postGrant(cfg, await d.endpoints(), { grant_type: 'authorization_code', code, redirect_uri: tx.redirectUri, code_verifier: tx.codeVerifier });
+  reply.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const engine = await engineP;
-  const tokens = await engine.exchangeCode(cfg, await d.endpoints(), tx, url.href);
+  const tokens = await engine.readTokenReply(await reply);
   const verified = await engine.verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys: engine.keys, nonce: tx.nonce, maxAge: tx.maxAge });
   return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo };
 }

@@ -37,7 +37,13 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let fromTabs: SessionRecord | null = null;
   let engine: Promise<Engine> | null = null;
   const loadEngine = (): Promise<Engine> =>
-    (engine ??= import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) })));
+    (engine ??= import('./engine.js').then(
+      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) }),
+      (cause: unknown) => {
+        engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
+        throw new AuthError('network_error', "the SDK's token-verification code could not be loaded", { cause });
+      },
+    ));
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 

@@ -1,18 +1,18 @@
 /**
- * The lazily loaded part of the SDK: the token endpoint (code exchange and refresh grant) and
+ * The lazily loaded part of the SDK: reading the token endpoint's replies, the refresh grant and
  * token verification (jose). Nothing here touches storage or state.
  *
- * oidc-client-ts supplies the protocol model (its SigninResponse reads the callback and the
- * token reply, its ErrorResponse types OAuth errors). Its OidcClient is not used: it costs
+ * oidc-client-ts supplies the protocol model (its SigninResponse reads the token reply, its
+ * ErrorResponse types OAuth errors). Its OidcClient is not used: it costs
  * 10.5 kB gzip, half of this SDK's whole budget, for one form POST that Cognito needs done its
  * own way (public client, no scope on refresh), and it verifies no signature.
  */
 import { ErrorResponse, SigninResponse } from 'oidc-client-ts';
 import type { Endpoints, NormalizedConfig } from './config.js';
 import { AuthError } from './errors.js';
-import { request } from './http.js';
+import { postGrant } from './http.js';
 import type { KeyStore } from './keys.js';
-import { STORE_VERSION, type SessionRecord, type TransactionRecord } from './store.js';
+import { STORE_VERSION, type SessionRecord } from './store.js';
 import { verifyTokens, type VerifiedTokens } from './verify.js';
 
 export { createKeyStore } from './keys.js';
@@ -24,18 +24,11 @@ export interface TokenSet {
   refreshToken?: string;
 }
 
-/** POST a grant to Cognito's /oauth2/token as a public client (client_id, no secret). */
-async function tokenRequest(cfg: NormalizedConfig, endpoints: Endpoints, grant: Record<string, string>): Promise<TokenSet> {
-  const res = await request(
-    endpoints.token,
-    {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ ...grant, client_id: cfg.clientId }).toString(),
-      credentials: 'omit',
-    },
-    cfg.timeout,
-  );
+/**
+ * Read Cognito's reply to a token grant (sent by `postGrant`, in the first chunk, so that it
+ * travels while this chunk loads): the tokens, or an AuthError saying what was wrong.
+ */
+export async function readTokenReply(res: Response): Promise<TokenSet> {
   let body: unknown = null;
   try {
     body = await res.json();
@@ -64,13 +57,6 @@ async function tokenRequest(cfg: NormalizedConfig, endpoints: Endpoints, grant: 
   return { idToken: reply.id_token, accessToken: reply.access_token, refreshToken };
 }
 
-/** Exchange the authorization code of `callbackUrl`, with the PKCE verifier of its transaction. */
-export async function exchangeCode(cfg: NormalizedConfig, endpoints: Endpoints, tx: TransactionRecord, callbackUrl: string): Promise<TokenSet> {
-  const { code } = new SigninResponse(new URL(callbackUrl).searchParams);
-  if (!code) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
-  return tokenRequest(cfg, endpoints, { grant_type: 'authorization_code', code, redirect_uri: tx.redirectUri, code_verifier: tx.codeVerifier });
-}
-
 /** The stored form of verified tokens; a reply without a refresh token keeps the old one (Cognito without rotation). */
 export function toRecord(cfg: NormalizedConfig, tokens: TokenSet, v: VerifiedTokens, previousRefreshToken?: string): SessionRecord {
   return {
@@ -89,7 +75,7 @@ export function toRecord(cfg: NormalizedConfig, tokens: TokenSet, v: VerifiedTok
 
 /** Renew `base` with its refresh token; the new ID token must pass every check and keep sub and auth_time. */
 export async function refresh(cfg: NormalizedConfig, endpoints: Endpoints, base: SessionRecord, keys: KeyStore): Promise<SessionRecord> {
-  const tokens = await tokenRequest(cfg, endpoints, { grant_type: 'refresh_token', refresh_token: base.refreshToken as string });
+  const tokens = await readTokenReply(await postGrant(cfg, endpoints, { grant_type: 'refresh_token', refresh_token: base.refreshToken as string }));
   const verified = await verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys, session: { sub: base.sub, authTime: base.authTime } });
   return toRecord(cfg, tokens, verified, base.refreshToken);
 }

@@ -29,3 +29,21 @@ export async function getJson(url: string, timeoutMs: number): Promise<Record<st
   }
   return body as Record<string, unknown>;
 }
+
+/** POST a grant to Cognito's /oauth2/token as a public client (client_id, never a secret). */
+export function postGrant(
+  cfg: { clientId: string; timeout: number },
+  endpoints: { token: string },
+  grant: Record<string, string>,
+): Promise<Response> {
+  return request(
+    endpoints.token,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ ...grant, client_id: cfg.clientId }).toString(),
+      credentials: 'omit',
+    },
+    cfg.timeout,
+  );
+}

@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { AuthError } from './errors.js';
 import { getJson } from './http.js';
 
-/** An unknown `kid` refetches the key sets at most this often (ms), so a flood of forged kids can't hammer Cognito. */
+/** Beyond one refetch per new `kid`, the key sets are refetched at most this often (ms), so a flood of forged kids can't hammer Cognito. */
 export const KEY_REFETCH_COOLDOWN_MS = 30_000;
 
 export interface KeyStore {
@@ -33,6 +33,7 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
   let resolver: JWTVerifyGetKey | null = cached ? createLocalJWKSet({ keys: cached }) : null;
   let pending: Promise<JWTVerifyGetKey> | null = null;
   let fetchedAt = -Infinity;
+  const triedKids = new Set<string>();
 
   const load = (): Promise<JWTVerifyGetKey> =>
     (pending ??= (async () => {
@@ -77,8 +78,13 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
         return await current(header, token);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        if (code !== 'ERR_JWKS_NO_MATCHING_KEY' || Date.now() - fetchedAt < KEY_REFETCH_COOLDOWN_MS) throw e;
-        return (await load())(header, token); // the pool may have rotated its keys since we fetched them
+        if (code !== 'ERR_JWKS_NO_MATCHING_KEY') throw e;
+        // The pool may have rotated its keys since we fetched them. Each new kid gets one refetch
+        // at once (a rotation right after a fetch still works); beyond that, one per cooldown.
+        const kid = typeof header.kid === 'string' ? header.kid : '';
+        if (Date.now() - fetchedAt < KEY_REFETCH_COOLDOWN_MS && (!kid || triedKids.has(kid) || triedKids.size >= 16)) throw e;
+        triedKids.add(kid);
+        return (await load())(header, token);
       }
     },
   };

@@ -141,6 +141,27 @@ describe('key sets', () => {
   });
 });
 
+describe('key rotation', () => {
+  it('a token signed with a key published right after the last fetch is accepted (one refetch per new kid)', async () => {
+    const app = await createTestApp();
+    await app.signInAs(); // fetched the key set just now
+    const rotated = await makeKey('id-key-2');
+    app.cognito.pool.keys.push(rotated);
+    app.cognito.pool.tamper = { idKey: rotated };
+    await app.reachCallback();
+    expect((await app.auth.handleCallback()).user.principal).toBe('alice');
+    expect(app.cognito.pool.counts.jwks).toBe(2);
+
+    // a kid nobody publishes: one refetch, then refused; the same kid again right after: no refetch
+    app.cognito.pool.tamper = { idKey: await makeKey('rogue') };
+    for (const expected of [3, 3]) {
+      await app.reachCallback();
+      await expect(app.auth.handleCallback()).rejects.toMatchObject({ code: 'id_token_invalid', reason: 'kid' });
+      expect(app.cognito.pool.counts.jwks).toBe(expected);
+    }
+  });
+});
+
 describe('the key cache kept beside the session', () => {
   it('lets a renew after a reload verify without a key request', async () => {
     const app = await createTestApp({ silentRenew: false });
