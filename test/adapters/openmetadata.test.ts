@@ -6,8 +6,9 @@ import { AuthError, createCognitoAuth } from '../../src/index.js';
 import { fromOpenMetadataConfig } from '../../src/openmetadata.js';
 import type { OpenMetadataAuthenticationConfiguration as AuthnConfig, OpenMetadataAuthorizerConfiguration as AuthzConfig } from '../../src/openmetadata.js';
 
-// The shared fixtures sit beside the repository (`shared/` next to its root).
-const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+// OpenMetadata's Cognito examples (the bare-metal openmetadata.yaml sections and the field
+// reference's summary values), kept in the repository so a fresh clone runs this test.
+const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const fixture = (name: string): string => readFileSync(resolve(FIXTURES, name), 'utf8');
 
 type Yaml = Record<string, unknown>;
