@@ -35,6 +35,17 @@ const CHROMIUM_ARGS = [
 ];
 /** Timed callbacks per SDK (after one untimed sign-in through the form); BENCH_RUNS overrides. */
 export const TIMED_RUNS = Number(process.env.BENCH_RUNS) > 0 ? Math.floor(Number(process.env.BENCH_RUNS)) : 7;
+/**
+ * Latency for the second set of timed callbacks (ms), applied to both SDKs' pages alike through
+ * Chromium's network emulation; BENCH_LATENCY_MS overrides it, 0 skips that set.
+ */
+export const LATENCY_MS = (() => {
+  const raw = process.env.BENCH_LATENCY_MS;
+  if (raw === undefined || raw === '') return 40;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`BENCH_LATENCY_MS must be a number of ms >= 0, got ${raw}`);
+  return value;
+})();
 /** Forced renews per window. */
 const RENEWS = 3;
 /** A window ends once the IdP has seen no request for this long (ms). */
@@ -178,8 +189,10 @@ class Run {
     this.events = [];
     this.home = `${env.server.origin}/${sdk.id}/`;
     this.callbackPath = `/${sdk.id}/callback`;
-    this.windows = { signIn: [], callback: [], reload: [], renewSignedIn: [], renewAfterReload: [] };
+    this.windows = { signIn: [], callback: [], reload: [], renewSignedIn: [], renewAfterReload: [], callbackLatency: [] };
+    /** Timed callbacks on loopback, then with LATENCY_MS of emulated latency. */
     this.times = [];
+    this.latencyTimes = [];
     this.mismatches = [];
   }
 
@@ -204,6 +217,16 @@ class Run {
         method: request.method(),
       });
     });
+  }
+
+  /**
+   * Chromium's network emulation on this page (a CDP session of its own): every request the page
+   * makes, to any origin, gets at least `latency` ms from being sent to its response headers.
+   */
+  async setLatency(latency) {
+    this.cdp ??= await this.context.newCDPSession(this.page);
+    await this.cdp.send('Network.enable');
+    await this.cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
   }
 
   async close() {
@@ -234,7 +257,10 @@ class Run {
       const fetched = performance.getEntriesByType('resource')
         .filter((entry) => entry.startTime >= sdkStart && entry.responseEnd <= userAt)
         .map((entry) => ({ url: entry.name, start: entry.startTime, end: entry.responseEnd }));
-      return { callback, signedIn, sdkMs, userAt, fetchStart: nav ? nav.fetchStart : 0, fetched, error };
+      // Every request of the page load, for the check that the emulated latency holds.
+      const durations = [...(nav ? [nav.responseEnd - nav.fetchStart] : []),
+        ...performance.getEntriesByType('resource').filter((e) => e.responseEnd <= userAt).map((e) => e.responseEnd - e.startTime)];
+      return { callback, signedIn, sdkMs, userAt, fetchStart: nav ? nav.fetchStart : 0, fetched, durations, error };
     });
     if (result.error) throw new Error(`${this.sdk.id}: the page failed: ${result.error}`);
     return result;
@@ -286,7 +312,7 @@ class Run {
   }
 
   /** (ii) From the callback URL being served until the user is available and the IdP is quiet. */
-  async callback(trigger) {
+  async callback(trigger, windowName = 'callback') {
     const { idp, server } = this.env;
     const hits = server.hits.length;
     const events = this.events.length;
@@ -299,8 +325,13 @@ class Run {
     await this.quiet();
     if (!state.callback || !state.signedIn) throw new Error(`${this.sdk.id}: the callback did not sign in (${JSON.stringify(state)})`);
     const start = this.hitIndex(hits, this.callbackPath);
-    this.record('callback', idp.requests.slice(start), this.pageCount(events, { navTo: this.callbackPath }));
-    return { sdkMs: state.sdkMs, pageMs: state.userAt - state.fetchStart, waits: this.waits(state.fetched) };
+    this.record(windowName, idp.requests.slice(start), this.pageCount(events, { navTo: this.callbackPath }));
+    return {
+      sdkMs: state.sdkMs,
+      pageMs: state.userAt - state.fetchStart,
+      waits: this.waits(state.fetched),
+      shortestRequest: state.durations.length ? Math.min(...state.durations) : null,
+    };
   }
 
   /** Time spent waiting on requests inside the SDK's timed span: per kind, and in all (overlaps counted once). */
@@ -328,12 +359,16 @@ class Run {
     await this.callback(() => this.page.click('button[type="submit"]'));
   }
 
-  /** A timed callback: from the signed-in page, sign in again (the hosted-UI session answers at once). */
-  async timedCallback() {
+  /**
+   * A timed callback: from the signed-in page, sign in again (the hosted-UI session answers at
+   * once). `latency`: the one taken with the emulated latency on.
+   */
+  async timedCallback({ latency = false } = {}) {
     await this.page.goto(this.home);
     await this.bench();
     await this.quiet();
-    this.times.push(await this.callback(() => this.page.click('#sign-in')));
+    const time = await this.callback(() => this.page.click('#sign-in'), latency ? 'callbackLatency' : 'callback');
+    (latency ? this.latencyTimes : this.times).push(time);
   }
 
   /** (iii) Reload the signed-in page. */
@@ -405,6 +440,13 @@ async function runBrowser({ verbose = false } = {}) {
     log(`${TIMED_RUNS} timed callbacks per SDK, interleaved`);
     for (let i = 0; i < TIMED_RUNS; i++) {
       for (const run of runs) await run.timedCallback();
+    }
+    if (LATENCY_MS > 0) {
+      log(`${TIMED_RUNS} timed callbacks per SDK with ${LATENCY_MS} ms latency, interleaved`);
+      for (const run of runs) await run.setLatency(LATENCY_MS);
+      for (let i = 0; i < TIMED_RUNS; i++) {
+        for (const run of runs) await run.timedCallback({ latency: true });
+      }
     }
   } finally {
     for (const run of runs) await run.close();
@@ -499,7 +541,7 @@ function requestsMarkdown({ sdks, runs, chromiumVersion }) {
   }
   const mismatches = runs.flatMap((run) => run.mismatches.map((m) => `${run.sdk.id} ${m}`));
   const check = mismatches.length === 0
-    ? "page.on('request') saw the same requests to the IdP in every window."
+    ? `page.on('request') saw the same requests to the IdP in every window${LATENCY_MS > 0 ? ' (and in the callbacks timed with latency, not counted here)' : ''}.`
     : `page.on('request') disagreed with the IdP's log: ${mismatches.join('; ')}.`;
   const caption = [
     `Requests each SDK makes to the local Cognito-shaped IdP (demo/idp: issuer host with discovery and JWKS, hosted-UI domain with /oauth2/*),`,
@@ -521,29 +563,38 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 const msSpread = (s) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
 
-function timeMarkdown({ sdks, runs, chromiumVersion }) {
-  const stats = new Map(runs.map((run) => {
-    const kinds = [...new Set(run.times.flatMap((t) => Object.keys(t.waits.byKind)))];
+/** Medians of one set of timed callbacks, per SDK. */
+function timeStats(runs, pick) {
+  return new Map(runs.map((run) => {
+    const times = pick(run);
+    if (times.length === 0) return [run.sdk.id, null];
+    const kinds = [...new Set(times.flatMap((t) => Object.keys(t.waits.byKind)))];
     return [run.sdk.id, {
-      sdk: spread(run.times.map((t) => t.sdkMs)),
-      waits: spread(run.times.map((t) => t.waits.all)),
-      own: spread(run.times.map((t) => t.sdkMs - t.waits.all)),
-      byKind: kinds.map((k) => [k, median(run.times.map((t) => t.waits.byKind[k] ?? 0))]),
-      page: spread(run.times.map((t) => t.pageMs)),
-      runs: run.times.length,
+      sdk: spread(times.map((t) => t.sdkMs)),
+      waits: spread(times.map((t) => t.waits.all)),
+      own: spread(times.map((t) => t.sdkMs - t.waits.all)),
+      byKind: kinds.map((k) => [k, median(times.map((t) => t.waits.byKind[k] ?? 0))]),
+      page: spread(times.map((t) => t.pageMs)),
+      shortestRequest: Math.min(...times.map((t) => t.shortestRequest ?? Infinity)),
+      runs: times.length,
     }];
   }));
+}
+
+const TIMED = {
+  'cognito-spa-auth': 'init(): loads its lazy chunk, exchanges the code (token request), fetches the JWKS unless it holds the key set from an earlier load, verifies the ID and access tokens (RS256 signatures, claims, nonce, at_hash), stores the session',
+  'oidc-client-ts': 'signinRedirectCallback(): fetches discovery, exchanges the code (token request), checks the ID token\'s claims (not its signature), stores the user',
+};
+
+/** One table of callback times: a row per SDK and the ratio row with the target. */
+function timeTable(sdks, stats, network) {
   const ours = stats.get('cognito-spa-auth');
   const peer = stats.get('oidc-client-ts');
   const ratio = ours && peer ? ours.sdk.median / peer.sdk.median : null;
   const lines = [
-    '| SDK | what is timed | SDK time at callback, median (min–max) | of which waiting on requests, median (per request) | the rest: the SDK\'s own work, median | callback page: fetch start → user available, median | runs |',
+    `| SDK (${network}) | what is timed | SDK time at callback, median (min–max) | of which waiting on requests, median (per request) | the rest: the SDK's own work, median | callback page: fetch start → user available, median | runs |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
-  const timed = {
-    'cognito-spa-auth': 'init(): loads its lazy chunk, exchanges the code (token request), fetches the JWKS, verifies the ID and access tokens (RS256 signatures, claims, nonce, at_hash), stores the session',
-    'oidc-client-ts': 'signinRedirectCallback(): fetches discovery, exchanges the code (token request), checks the ID token\'s claims (not its signature), stores the user',
-  };
   for (const sdk of sdks) {
     const s = stats.get(sdk.id);
     const cells = s
@@ -554,8 +605,8 @@ function timeMarkdown({ sdks, runs, chromiumVersion }) {
         ms(s.page.median),
         s.runs,
       ]
-      : ['not built', '', '', '', 0];
-    lines.push(`| ${[sdk.label, timed[sdk.id], ...cells].map(cell).join(' | ')} |`);
+      : [sdk.built ? 'not measured' : 'not built', '', '', '', 0];
+    lines.push(`| ${[sdk.label, TIMED[sdk.id], ...cells].map(cell).join(' | ')} |`);
   }
   const ratioCells = ratio === null
     ? ['not measured', '', '', '', '']
@@ -566,16 +617,46 @@ function timeMarkdown({ sdks, runs, chromiumVersion }) {
       `${(ours.page.median / peer.page.median).toFixed(2)}×`,
       '',
     ];
-  lines.push(`| ${['ratio cognito-spa-auth / oidc-client-ts', 'medians, same run', ...ratioCells].map(cell).join(' | ')} |`);
+  lines.push(`| ${[`ratio cognito-spa-auth / oidc-client-ts (${network})`, 'medians, same run', ...ratioCells].map(cell).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function timeMarkdown({ sdks, runs, chromiumVersion }) {
+  const loopback = timeStats(runs, (run) => run.times);
   const caption = [
     `Time inside the SDK on the callback URL until the user is available: performance.now() just before and just after \`await auth.init()\` (this SDK) and \`await userManager.signinRedirectCallback()\` (oidc-client-ts),`,
     `in ${chromiumVersion}, headless, against the local IdP on 127.0.0.1 (network time is loopback time plus the IdP's work; it signs each token reply with RS256).`,
     `Median of ${TIMED_RUNS} callbacks per SDK, interleaved (this SDK, oidc-client-ts, this SDK, …) in the same run, each a fresh page load of the callback URL through the live hosted-UI session; the first sign-in (through the form) is not timed.`,
-    `The two do different work: this SDK verifies both tokens' signatures (and so fetches the JWKS), oidc-client-ts verifies none; only the first ratio has a target.`,
+    `The two do different work: this SDK verifies both tokens' signatures (and so fetches the JWKS, unless it holds the key set from an earlier callback: the per-request column shows what was fetched), oidc-client-ts verifies none; only the first ratio of each table has a target.`,
     `"Waiting on requests" is the union of the Resource Timing spans (start to response end) of the requests started and finished inside the timed span, overlaps counted once; "the rest" is the SDK time minus that.`,
     `The page column is the page's view: from the callback document's fetch start (after the IdP's redirect) to the same "user available" moment, so it adds loading the page and its bundle (all files served with no caching).`,
+    LATENCY_MS > 0
+      ? `Two tables: first on loopback as it is, then ${TIMED_RUNS} more callbacks per SDK, same pages, same run, with ${LATENCY_MS} ms of network latency (below).`
+      : 'BENCH_LATENCY_MS=0: the callbacks with network latency were not run.',
   ].join(' ');
-  return `${caption}\n\n${lines.join('\n')}\n`;
+  const parts = [caption, '', `**On loopback** (no latency added):`, '', timeTable(sdks, loopback, 'loopback')];
+  if (LATENCY_MS > 0) {
+    const latency = timeStats(runs, (run) => run.latencyTimes);
+    const checks = runs.map((run) => {
+      const l = latency.get(run.sdk.id);
+      const b = loopback.get(run.sdk.id);
+      return l && b ? `${run.sdk.id} ${ms(l.shortestRequest)} (on loopback ${ms(b.shortestRequest)})` : `${run.sdk.id} not measured`;
+    });
+    // Resource Timing rounds to 0.1 ms: allow that much below the emulated latency.
+    const held = runs.every((run) => (latency.get(run.sdk.id)?.shortestRequest ?? 0) >= LATENCY_MS - 0.1);
+    const latencyCaption = [
+      `**With ${LATENCY_MS} ms latency**: how it is applied: Chromium's own network emulation, over a DevTools-protocol session on each SDK's page`,
+      `(\`Network.emulateNetworkConditions\` with \`offline: false, latency: ${LATENCY_MS}, downloadThroughput: -1, uploadThroughput: -1\`), set on both pages before these callbacks, so the same for both SDKs.`,
+      `It holds every request the page makes, whatever its origin, until at least ${LATENCY_MS} ms after it was sent before its response headers are handed over: the requests to the IdP's two origins (discovery, token, JWKS, and the /oauth2/authorize redirect back to the callback),`,
+      `and the static server's (the page, its bundle and this SDK's lazy chunk, which is not cached).`,
+      `It is a minimum per request, not added to the server's own time: a reply the local server takes longer than ${LATENCY_MS} ms to produce is not held further, and one that takes t ms gets ${LATENCY_MS} − t ms more;`,
+      `it adds no time for connection setup, and no bandwidth limit.`,
+      `Check, from Resource Timing (every request of each timed callback page, the document included, fetch start to response end): the shortest took ${checks.join(', ')};`,
+      held ? `none took less than ${LATENCY_MS} ms.` : `❗ some took less than ${LATENCY_MS} ms: the emulation did not hold for every request.`,
+    ].join(' ');
+    parts.push('', latencyCaption, '', timeTable(sdks, latency, `${LATENCY_MS} ms latency`));
+  }
+  return `${parts.join('\n')}\n`;
 }
 
 export const requestsSection = {
@@ -592,6 +673,9 @@ export const callbackTimeSection = {
   title: 'SDK time at the callback (headless Chromium)',
   async run(options = {}) {
     const result = await browserRun(options);
-    return { markdown: timeMarkdown(result), data: result.runs.map((run) => ({ sdk: run.sdk.id, times: run.times })) };
+    return {
+      markdown: timeMarkdown(result),
+      data: result.runs.map((run) => ({ sdk: run.sdk.id, times: run.times, latencyMs: LATENCY_MS, latencyTimes: run.latencyTimes })),
+    };
   },
 };
