@@ -72,6 +72,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     const had = session !== null;
     session = null;
     fromTabs = null;
+    callbacks.clear(); // a finished callback no longer answers with the user who signed out
     rec.clearSession(storage().tokens, cfg.clientId);
     if (broadcast) tabs().post({ t: 'signedOut' });
     renewer.schedule();

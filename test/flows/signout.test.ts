@@ -22,6 +22,15 @@ describe('signOut', () => {
     expect((await app.another().init()).status).toBe('unauthenticated');
   });
 
+  it('after sign-out, the old callback URL no longer yields the user', async () => {
+    const app = await createTestApp();
+    const url = await app.reachCallback();
+    await app.auth.handleCallback(url);
+    await app.auth.signOut();
+    await expect(app.auth.handleCallback(url)).rejects.toMatchObject({ code: 'state_mismatch' });
+    expect(app.auth.getUser()).toBeNull();
+  });
+
   it('a failing revocation never blocks sign-out', async () => {
     const app = await createTestApp();
     await app.signInAs();
