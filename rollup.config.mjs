@@ -1,4 +1,4 @@
-import { existsSync, copyFileSync } from 'node:fs';
+import { existsSync, copyFileSync, rmSync } from 'node:fs';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -21,6 +21,9 @@ const adapterExternal = external;
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', outDir: 'dist', outputToFilesystem: false });
 const paths = (id) => coreAsPackage(id) ?? id;
 
+// Every build starts from an empty dist/, so no chunk of an earlier build lingers in the package.
+rmSync('dist', { recursive: true, force: true });
+
 const adapters = [
   ['react', 'src/react/index.tsx'],
   ['vue', 'src/vue/index.ts'],
@@ -42,7 +45,9 @@ const outputs = [
 ];
 
 export default [
-  { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'allow-extension' },
+  // 'strict': the package's entry exports its public API only; code it shares with the lazy engine
+  // chunk goes to a chunk of its own.
+  { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'strict' },
   ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, ts()], output: outputs }] : []),
   {
     input: 'src/iife.ts',
