@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { cognitoRoutes } from './cognito-routes.mjs';
 import { createProvider, loadOidcProvider } from './provider.mjs';
 import { createUserDirectory, DEMO_USERS, publicUser } from './users.mjs';
+import { listen } from '../listen.mjs';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -28,15 +29,6 @@ function positiveInt(name, value, fallback) {
   return v;
 }
 
-function listen(server, port) {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve(server.address().port);
-    });
-  });
-}
 
 function sendJson(res, status, body, headers = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });

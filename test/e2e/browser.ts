@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Request } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
-import type { Demo } from '../../demo/serve.mjs';
+import { startDemo, type Demo, type DemoOptions } from '../../demo/serve.mjs';
+import type { LocalIdp } from '../../demo/idp/server.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -151,4 +152,29 @@ export function refreshGrants(page: Page): Request[] {
     if (new URLSearchParams(r.postData() ?? '').get('grant_type') === 'refresh_token') seen.push(r);
   });
   return seen;
+}
+
+/**
+ * A demo (on free ports) and a fresh Chromium per test, both stopped after it; the test fails on
+ * any CSP violation. Call once at the top of a test file; `start()` in each test.
+ */
+export function demoPerTest(defaults: DemoOptions = {}): (options?: DemoOptions) => Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
+  let demo: Demo | undefined;
+  let b: E2EBrowser | undefined;
+  afterEach(async () => {
+    try {
+      expect(b?.cspViolations() ?? []).toEqual([]);
+    } finally {
+      await b?.close();
+      await demo?.stop();
+      b = undefined;
+      demo = undefined;
+    }
+  });
+  return async (options = {}) => {
+    demo = await startDemo({ port: 0, issuerPort: 0, domainPort: 0, log: false, ...defaults, ...options, config: { ...defaults.config, ...options.config } });
+    b = await launchBrowser();
+    if (!demo.idp) throw new Error('expected the local pool');
+    return { demo, idp: demo.idp, b };
+  };
 }

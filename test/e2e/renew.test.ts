@@ -1,33 +1,12 @@
 // Renewing with the refresh token in real Chromium: by the SDK's timer and by "Renew now".
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startDemo, type Demo, type DemoOptions } from '../../demo/serve.mjs';
-import type { LocalIdp } from '../../demo/idp/server.mjs';
-import { expiresAt, launchBrowser, refreshGrants, signIn, text, tokenRequests, waitForStatus, type E2EBrowser } from './browser.js';
+import { demoPerTest, expiresAt, refreshGrants, signIn, text, tokenRequests, waitForStatus } from './browser.js';
 
 // With 70 s access tokens and the SDK's renewLeadTime of 60 s, a token is due 10 s after it is issued.
 const SHORT_TTL = 70;
 
-let demo: Demo | undefined;
-let b: E2EBrowser | undefined;
-
-afterEach(async () => {
-  try {
-    expect(b?.cspViolations() ?? []).toEqual([]);
-  } finally {
-    await b?.close();
-    await demo?.stop();
-    b = undefined;
-    demo = undefined;
-  }
-});
-
-async function start(options: DemoOptions): Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
-  demo = await startDemo({ port: 0, issuerPort: 0, domainPort: 0, log: false, ...options });
-  b = await launchBrowser();
-  if (!demo.idp) throw new Error('expected the local pool');
-  return { demo, idp: demo.idp, b };
-}
+const start = demoPerTest();
 
 describe('renew', () => {
   it('renews a short-lived access token by the timer: a new expiry, one refresh request', async () => {
