@@ -37,12 +37,16 @@ export interface Endpoints {
   userInfo: string;
 }
 
-const KNOWN = new Set<string>([
+/** The fields of the browser client's config (the server takes these but the browser-only ones). */
+export const KNOWN = new Set<string>([
   'authority', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
 ]);
+
+/** Fields only the browser client has a use for (the server refuses them as unknown). */
+export const BROWSER_ONLY: readonly string[] = ['storage', 'silentRenew', 'navigate'];
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
 const REFUSED: Record<string, string> = {
@@ -140,15 +144,23 @@ function mapping(value: unknown): Array<[string, string]> {
  * Throws `AuthError('invalid_config')` naming the first wrong field.
  */
 export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
+  return checkConfig(input, (key) => KNOWN.has(key), REFUSED);
+}
+
+/**
+ * The validation the browser client and the server share: `accepts(key)` says which fields the
+ * caller takes (it checks its own further fields itself), `refused` which it refuses and why.
+ */
+export function checkConfig(input: unknown, accepts: (key: string) => boolean, refused: Record<string, string>): NormalizedConfig {
   if (!input || typeof input !== 'object') throw configError('(root)', 'an object is expected');
-  const raw = input as unknown as Record<string, unknown>;
+  const raw = input as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (key in REFUSED && raw[key] !== undefined && raw[key] !== '') throw configError(key, REFUSED[key] as string);
+    if (key in refused && raw[key] !== undefined && raw[key] !== '') throw configError(key, refused[key] as string);
     if (key === 'responseType' && raw[key] !== undefined && raw[key] !== 'code') {
       throw configError(key, 'only "code" (Authorization Code + PKCE) is supported; the implicit flow exposes tokens in URLs');
     }
     if (key === 'disablePkce' && raw[key] === true) throw configError(key, 'PKCE is always on for a public client');
-    if (!KNOWN.has(key) && key !== 'responseType' && key !== 'disablePkce' && !(key in REFUSED)) {
+    if (!accepts(key) && key !== 'responseType' && key !== 'disablePkce' && !(key in refused)) {
       throw configError(key, 'unknown field');
     }
   }

@@ -74,7 +74,7 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
   async function logout(ctx) {
     const q = ctx.query;
     const missing = "Required String parameter 'redirect_uri' is not present";
-    if (q.client_id !== settings.clientId) {
+    if (q.client_id !== settings.clientId && !settings.confidentialClients.some((c) => c.clientId === q.client_id)) {
       errorPage(ctx, 400, 'invalid_request', q.client_id ? 'Client does not exist.' : missing);
       return;
     }
@@ -143,6 +143,11 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
   /** Shape oidc-provider's replies like Cognito's once it has answered. */
   function reshape(ctx) {
     const { path } = ctx;
+    if ((path === '/oauth2/token' || path === '/oauth2/revoke') && ctx.method === 'POST') {
+      // How the client authenticated (tests check that a confidential client sends its secret as configured).
+      const method = ctx.get('Authorization') ? 'client_secret_basic' : ctx.oidc?.params?.client_secret ? 'client_secret_post' : 'none';
+      counters.clientAuth.push({ path, clientId: ctx.oidc?.client?.clientId, method, status: ctx.status });
+    }
     if (path === '/oauth2/token' && ctx.body && typeof ctx.body === 'object') {
       if (ctx.status === 200) {
         delete ctx.body.scope;

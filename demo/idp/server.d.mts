@@ -41,10 +41,27 @@ export interface IdpOptions {
   region?: string;
   /** Default 'us-east-1_LocalPool'. */
   poolId?: string;
+  /** Confidential app clients (with a secret). Default {@link CONFIDENTIAL_CLIENTS}: one for each method. */
+  confidentialClients?: ConfidentialClient[];
   /** Replace the demo users. */
   users?: DemoUser[];
   /** Log requests and errors to the console. Default false (silent). */
   debug?: boolean;
+}
+
+export interface ConfidentialClient {
+  clientId: string;
+  clientSecret: string;
+  /** The registered method; like Cognito, the pool accepts the secret either way. */
+  method: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** How a client authenticated at /oauth2/token or /oauth2/revoke. */
+export interface ClientAuthentication {
+  path: '/oauth2/token' | '/oauth2/revoke';
+  clientId: string | undefined;
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  status: number;
 }
 
 export interface IdpRequest {
@@ -74,6 +91,9 @@ export interface LocalIdp {
   jwksUri: string;
   discoveryUrl: string;
   clientId: string;
+  confidentialClients: ConfidentialClient[];
+  /** Every client authentication at /oauth2/token and /oauth2/revoke, in order (a live list). */
+  clientAuth: ClientAuthentication[];
   region: string;
   poolId: string;
   redirectUris: string[];
@@ -91,4 +111,5 @@ export interface LocalIdp {
   setRefreshTokenLifetime(seconds: number): void;
 }
 
+export const CONFIDENTIAL_CLIENTS: readonly ConfidentialClient[];
 export function startIdp(options?: IdpOptions): Promise<LocalIdp>;

@@ -1,0 +1,215 @@
+/**
+ * Server-side sessions: the tokens of a sign-in, in the encrypted session cookie (default) or in
+ * a store with only an encrypted id in the cookie. Renewed with the refresh token when due, once
+ * for any number of concurrent requests: one promise per session in this process, and with a
+ * store a lock shared by every instance.
+ */
+import { AuthError, isAuthError } from '../errors.js';
+import { b64urlEncode, decodeClaims, randomString, sha } from '../jwt.js';
+import { readSession, sessionKey } from '../records.js';
+import { needsRenew, sessionEnd } from '../renew.js';
+import { memoryStorage, SafeStorage, type SessionRecord } from '../store.js';
+import type { User } from '../types.js';
+import { toUser } from '../user.js';
+import type { BffSettings } from './config.js';
+import { readChunked, readCookies, writeChunked, type CookieOptions } from './cookies.js';
+import type { Sealer } from './seal.js';
+
+const SESSION_COOKIE = 'cognito-session';
+/** In cookie mode, how long a rotated-out refresh token still maps to its successor (requests that were in flight). */
+const SUCCESSOR_MS = 60_000;
+
+/** A session as kept: the tokens, and when the sign-in created it (epoch ms). */
+export interface Stored {
+  r: SessionRecord;
+  c: number;
+}
+
+/** The outcome of reading a request's session. */
+export interface Current {
+  stored: Stored | null;
+  user: User | null;
+  /** Why there is no session (absent when there simply is none, or when there is one). */
+  error?: AuthError;
+  /** `Set-Cookie` values the response must carry (a renewed or ended session). */
+  setCookies: string[];
+}
+
+interface Loaded {
+  stored: Stored;
+  sid?: string;
+}
+
+export interface SessionDeps {
+  sealer: Sealer;
+  /** The refresh grant plus verification. */
+  grant(base: SessionRecord): Promise<SessionRecord>;
+  warn(message: string, cause?: unknown): void;
+}
+
+const nowS = (): number => Math.floor(Date.now() / 1000);
+
+export function createSessions(s: BffSettings, d: SessionDeps) {
+  const { cfg, store } = s;
+  const inflight = new Map<string, Promise<Stored>>();
+  const successors = new Map<string, { stored: Stored; at: number }>();
+  const storeKey = (sid: string): string => `cognito-spa-auth:${cfg.clientId}:session:${sid}`;
+  const ttlOf = (r: SessionRecord): number => Math.max(1, sessionEnd(r, cfg) - nowS());
+  const cookieOptions = (maxAge: number): CookieOptions => ({ secure: s.secure, sameSite: 'Strict', maxAge });
+
+  /** A record is used only when it passes the browser's own checks of a stored session (client, issuer, shapes). */
+  function valid(payload: unknown): Stored | null {
+    const p = payload as Partial<Stored> | null;
+    if (!p || typeof p !== 'object' || typeof p.c !== 'number') return null;
+    const box = new SafeStorage(memoryStorage(), d.warn);
+    box.set(sessionKey(cfg.clientId), JSON.stringify(p.r));
+    const r = readSession(box, cfg, d.warn);
+    return r ? { r, c: p.c } : null;
+  }
+
+  /** The store's calls; any failure is `network_error`, never a sign-out. */
+  async function inStore<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (cause) {
+      throw new AuthError('network_error', `the session store failed to ${what}`, { cause });
+    }
+  }
+
+  async function readStore(sid: string): Promise<Stored | null> {
+    const raw = await inStore('read', () => (store as NonNullable<typeof store>).get(storeKey(sid)));
+    return raw ? valid(await d.sealer.open(raw, 'store')) : null;
+  }
+
+  async function writeStore(sid: string, stored: Stored): Promise<void> {
+    const ttl = ttlOf(stored.r);
+    const value = await d.sealer.seal({ r: stored.r, c: stored.c }, 'store', ttl);
+    await inStore('write', () => (store as NonNullable<typeof store>).set(storeKey(sid), value, ttl));
+  }
+
+  async function load(cookies: Map<string, string>): Promise<Loaded | null> {
+    const token = readChunked(cookies, SESSION_COOKIE, s.secure);
+    const payload = token && (await d.sealer.open(token, 'session'));
+    if (!payload) return null;
+    if (!store) {
+      const stored = valid(payload);
+      return stored && { stored };
+    }
+    const sid = typeof payload.sid === 'string' ? payload.sid : null;
+    const stored = sid && (await readStore(sid));
+    return stored ? { stored, sid: sid as string } : null;
+  }
+
+  /** The `Set-Cookie` values that hold `stored` (the record itself, or the id of its store entry). */
+  async function cookiesFor(cookies: Map<string, string>, stored: Stored, sid?: string): Promise<string[]> {
+    const ttl = ttlOf(stored.r);
+    const value = await d.sealer.seal(sid ? { sid } : { r: stored.r, c: stored.c }, 'session', ttl);
+    return writeChunked(cookies, SESSION_COOKIE, value, cookieOptions(ttl));
+  }
+
+  async function end(cookies: Map<string, string>, loaded: Loaded | null): Promise<string[]> {
+    if (loaded?.sid) await inStore('delete', () => (store as NonNullable<typeof store>).delete(storeKey(loaded.sid as string)));
+    return writeChunked(cookies, SESSION_COOKIE, null, cookieOptions(0));
+  }
+
+  const fingerprint = async (token: string): Promise<string> => b64urlEncode(await sha('SHA-256', token));
+
+  /** Renew with a store: under the store's lock, from the newest record, unless another request or instance renewed meanwhile. */
+  const renewShared = (sid: string, seen: Stored): Promise<Stored> =>
+    (store as NonNullable<typeof store>).lock(`${storeKey(sid)}:refresh`, async () => {
+      const latest = await readStore(sid);
+      if (!latest) throw new AuthError('login_required', 'signed out meanwhile');
+      if (latest.r.updatedAt > seen.r.updatedAt) return latest;
+      let next: SessionRecord;
+      try {
+        next = await d.grant(latest.r);
+      } catch (e) {
+        // End a refused session under the lock, so a waiting request finds it gone instead of
+        // sending the same dead refresh token again.
+        if (isAuthError(e) && e.oauthError === 'invalid_grant') await inStore('delete', () => (store as NonNullable<typeof store>).delete(storeKey(sid)));
+        throw e;
+      }
+      const stored = { r: next, c: latest.c };
+      await writeStore(sid, stored);
+      return stored;
+    });
+
+  /** Renew in cookie mode: a request that still carries a just-rotated refresh token gets its successor. */
+  async function renewInCookie(seen: Stored): Promise<Stored> {
+    const key = await fingerprint(seen.r.refreshToken as string);
+    const known = successors.get(key);
+    if (known && Date.now() - known.at < SUCCESSOR_MS) return known.stored;
+    const stored = { r: await d.grant(seen.r), c: seen.c };
+    for (const [k, v] of successors) if (Date.now() - v.at >= SUCCESSOR_MS) successors.delete(k);
+    successors.set(key, { stored, at: Date.now() });
+    return stored;
+  }
+
+  async function renew(loaded: Loaded): Promise<Stored> {
+    const key = loaded.sid ?? `rt:${await fingerprint(loaded.stored.r.refreshToken as string)}`;
+    let p = inflight.get(key);
+    if (!p) {
+      p = (loaded.sid ? renewShared(loaded.sid, loaded.stored) : renewInCookie(loaded.stored)).finally(() => inflight.delete(key));
+      inflight.set(key, p);
+    }
+    return p;
+  }
+
+  /** The request's session, renewed first when due (or when `force`); what ends it says why. */
+  async function current(req: Request, force = false): Promise<Current> {
+    const cookies = readCookies(req);
+    const loaded = await load(cookies);
+    // A cookie that names no usable session (tampered, foreign, expired, deleted) is cleared.
+    const stale = readChunked(cookies, SESSION_COOKIE, s.secure) !== null;
+    if (!loaded) return { stored: null, user: null, setCookies: stale ? await end(cookies, null) : [] };
+    const fail = async (error: AuthError): Promise<Current> => ({ stored: null, user: null, error, setCookies: await end(cookies, loaded) });
+    const r = loaded.stored.r;
+    if (nowS() >= sessionEnd(r, cfg)) return fail(new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
+    let stored = loaded.stored;
+    if (force || needsRenew(r, cfg)) {
+      if (!r.refreshToken) {
+        if (force || nowS() >= r.expiresAt) return fail(new AuthError('login_required', 'the access token expired and there is no refresh token'));
+      } else {
+        try {
+          stored = await renew(loaded);
+        } catch (e) {
+          const err = e instanceof AuthError ? e : new AuthError('network_error', 'renew failed', { cause: e });
+          if (err.oauthError === 'invalid_grant') return fail(new AuthError('login_required', 'the refresh token was refused: sign in again', { cause: err }));
+          if (isAuthError(err, 'id_token_invalid', 'login_required')) return fail(err);
+          // A transient fault while the tokens are still good: use them; else say so, signed in still.
+          if (force || nowS() >= r.expiresAt) return { stored: null, user: null, error: err, setCookies: [] };
+          d.warn('renewing the session failed; its tokens are still valid', err);
+        }
+      }
+    }
+    let user: User;
+    try {
+      user = toUser(decodeClaims(stored.r.idToken) ?? {}, cfg, stored.r.expiresAt);
+    } catch (e) {
+      return fail(e instanceof AuthError ? e : new AuthError('login_required', 'the session no longer maps to a user', { cause: e }));
+    }
+    const setCookies = stored !== loaded.stored && !loaded.sid ? await cookiesFor(cookies, stored) : [];
+    return { stored, user, setCookies };
+  }
+
+  return {
+    current,
+    /** Start the session of a new sign-in (replacing the request's older one); its `Set-Cookie` values. */
+    async create(req: Request, record: SessionRecord): Promise<string[]> {
+      const cookies = readCookies(req);
+      const old = store ? await load(cookies) : null;
+      if (old?.sid) await end(cookies, old);
+      const stored = { r: record, c: Date.now() };
+      if (!store) return cookiesFor(cookies, stored);
+      const sid = randomString(32);
+      await writeStore(sid, stored);
+      return cookiesFor(cookies, stored, sid);
+    },
+    /** End the request's session: its tokens (for revocation) and the `Set-Cookie` values that clear it. */
+    async end(req: Request): Promise<{ record: SessionRecord | null; setCookies: string[] }> {
+      const cookies = readCookies(req);
+      const loaded = await load(cookies);
+      return { record: loaded?.stored.r ?? null, setCookies: await end(cookies, loaded) };
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// The BFF's flows at the handler level, against the local Cognito-shaped pool (demo/idp):
+// login -> callback -> session -> proxy -> refresh -> logout, with both client authentication methods.
+import http from 'node:http';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { LocalIdp } from '../../demo/idp/server.mjs';
+import { listen } from '../../demo/listen.mjs';
+import { decodeClaims } from '../../src/jwt.js';
+import { APP, AppBrowser, bffFor, body, startPool, tokenRequests } from './harness.js';
+
+let idp: LocalIdp;
+let api: http.Server;
+let apiUrl: string;
+const seen: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+
+beforeAll(async () => {
+  idp = await startPool({ rotateRefreshTokens: true });
+  // The API behind the proxy: echoes what reached it.
+  api = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: text });
+      if (req.url?.startsWith('/v1/redirect')) {
+        res.writeHead(302, { Location: 'https://elsewhere.example/' }).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': 'api=1; Path=/', Connection: 'X-Secret-Hop', 'X-Secret-Hop': 'h', 'X-Api': 'yes' });
+      res.end(JSON.stringify({ method: req.method, url: req.url, body: text }));
+    });
+  });
+  apiUrl = `http://127.0.0.1:${await listen(api, 0)}/v1`;
+});
+afterAll(async () => {
+  await idp?.stop();
+  await new Promise((r) => api?.close(r));
+});
+
+describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with %s', (method) => {
+  it('signs in, answers the session, proxies with the access token, renews, signs out', async () => {
+    idp.setTokenLifetime(30); // under renewLeadTime (60 s): the first session request renews
+    const b = new AppBrowser(bffFor(idp, { proxy: { '/api': apiUrl } }, method));
+    const client = idp.confidentialClients.find((c) => c.method === method)!;
+    idp.clientAuth.length = 0;
+
+    // login: a 302 to the hosted UI with PKCE, state and nonce; the transaction in a Lax cookie.
+    const start = await b.fetch('/auth/login?returnTo=%2Fpage%3Fx%3D1%23frag&prompt=login');
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.get('location')!);
+    expect(authorize.origin + authorize.pathname).toBe(`${idp.domain}/oauth2/authorize`);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ client_id: client.clientId, response_type: 'code', code_challenge_method: 'S256', prompt: 'login', redirect_uri: `${APP}/callback` });
+    expect(authorize.searchParams.get('client_secret')).toBeNull();
+    expect(start.headers.getSetCookie()).toEqual([expect.stringMatching(/^cognito-tx=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/)]);
+
+    // callback: 303 back to returnTo with the session cookie (HttpOnly, Strict; plain http on loopback: no __Host-, no Secure).
+    b.jar.clear();
+    const res = await b.signIn('/auth/login?returnTo=%2Fpage%3Fx%3D1%23frag');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`${APP}/page?x=1#frag`);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toContainEqual(expect.stringMatching(/^cognito-session\.0=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/));
+    expect(cookies).toContainEqual(expect.stringMatching(/^cognito-tx=; .*Max-Age=0/));
+    expect(idp.clientAuth.filter((a) => a.path === '/oauth2/token')).toEqual([{ path: '/oauth2/token', clientId: client.clientId, method, status: 200 }]);
+    idp.setTokenLifetime(3600);
+
+    // session: the user as the browser SDK maps it, renewed first (its token was due).
+    const before = tokenRequests(idp);
+    const session = await b.call('/auth/session');
+    expect(session.status).toBe(200);
+    const { user, exposeAccessToken } = (await body(session)) as { user: { principal: string; isAdmin: boolean; attributes: Record<string, string>; expiresAt: number }; exposeAccessToken: boolean };
+    expect(user).toMatchObject({ principal: 'alice', isAdmin: true, attributes: { username: 'alice', email: 'alice@example.com' } });
+    expect(user.expiresAt - Date.now() / 1000).toBeGreaterThan(3000);
+    expect(exposeAccessToken).toBe(false);
+    expect(tokenRequests(idp) - before).toBe(1);
+    expect(session.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^cognito-session\.0=/)); // the renewed tokens
+    // Renewed once: the next request uses them as they are.
+    expect((await b.call('/auth/session')).status).toBe(200);
+    expect(tokenRequests(idp) - before).toBe(1);
+
+    // proxy: Authorization Bearer with the session's access token; no cookie, no CSRF header, no hop-by-hop.
+    seen.length = 0;
+    const proxied = await b.call('/api/items/7?q=a%20b', { method: 'POST', body: '{"n":1}', headers: { 'content-type': 'application/json', connection: 'keep-alive, x-private', 'x-private': 'p', te: 'trailers' } });
+    expect(proxied.status).toBe(200);
+    expect(await proxied.json()).toEqual({ method: 'POST', url: '/v1/items/7?q=a%20b', body: '{"n":1}' });
+    const upstream = seen[0]!;
+    const access = decodeClaims(upstream.headers.authorization?.replace(/^Bearer /, ''));
+    expect(access).toMatchObject({ token_use: 'access', client_id: client.clientId, username: 'alice' });
+    expect(upstream.headers).not.toHaveProperty('cookie');
+    expect(upstream.headers).not.toHaveProperty('x-csrf');
+    expect(upstream.headers).not.toHaveProperty('x-private');
+    expect(upstream.headers).not.toHaveProperty('te');
+    expect(proxied.headers.get('x-api')).toBe('yes');
+    expect(proxied.headers.getSetCookie()).toEqual([]); // the API can't set cookies on the app's origin
+    expect(proxied.headers.get('x-secret-hop')).toBeNull();
+    // Redirects come back as they are, not followed.
+    const redirected = await b.call('/api/redirect');
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.get('location')).toBe('https://elsewhere.example/');
+    expect(seen.map((r) => r.url)).toEqual(['/v1/items/7?q=a%20b', '/v1/redirect']);
+
+    // logout: revokes the refresh token (Basic, as Cognito documents for /oauth2/revoke), ends the session, answers Cognito's /logout URL.
+    const revokedBefore = idp.revokedCount();
+    const out = await b.call('/auth/logout', { method: 'POST' });
+    expect(out.status).toBe(200);
+    const { url } = (await body(out)) as { url: string };
+    expect(url).toBe(`${idp.domain}/logout?client_id=${client.clientId}&logout_uri=${encodeURIComponent(`${APP}/`)}`);
+    expect(idp.revokedCount()).toBe(revokedBefore + 1);
+    expect(idp.clientAuth.at(-1)).toMatchObject({ path: '/oauth2/revoke', clientId: client.clientId, method: 'client_secret_basic', status: 200 });
+    expect(out.headers.getSetCookie()).toEqual([expect.stringMatching(/^cognito-session\.0=; .*Max-Age=0/)]);
+    expect(b.jar.size).toBe(0);
+    const after = await b.call('/auth/session');
+    expect(after.status).toBe(401);
+    expect(await body(after)).toMatchObject({ error: 'login_required' });
+    const loggedOut = await b.idp.fetch(url);
+    expect(loggedOut.status).toBe(302);
+    expect(loggedOut.headers.get('location')).toBe(`${APP}/`);
+  });
+});
