@@ -29,7 +29,10 @@ const adapters = [
   ['vue', 'src/vue/index.ts'],
 ].filter(([, file]) => existsSync(file));
 const adapterInput = Object.fromEntries(adapters);
-const names = ['index', ...Object.keys(adapterInput)];
+// The backend-for-frontend: its server (Node, Bun, Deno, edge: web-standard Request/Response, no
+// browser global) and its browser client. Built with the core, so the three share one AuthError.
+const coreInput = { index: 'src/index.ts', server: 'src/server/index.ts', bff: 'src/bff/index.ts' };
+const names = [...Object.keys(coreInput), ...Object.keys(adapterInput)];
 
 /** CommonJS consumers get the same types under a .d.cts name (for TypeScript's node16 resolution). */
 const copyCts = {
@@ -47,14 +50,20 @@ const outputs = [
 export default [
   // 'strict': the package's entry exports its public API only; code it shares with the lazy engine
   // chunk goes to a chunk of its own.
-  { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'strict' },
+  { input: coreInput, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'strict' },
   ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, ts()], output: outputs }] : []),
   {
     input: 'src/iife.ts',
     plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/cognito-auth.iife.js', format: 'iife', name: 'CognitoAuth', inlineDynamicImports: true, sourcemap: true },
   },
-  { input: { index: 'src/index.ts' }, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
+  {
+    // The BFF client from a script tag (demo:bff): the same global, `window.CognitoAuth`.
+    input: 'src/bff/iife.ts',
+    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    output: { file: 'dist/cognito-bff.iife.js', format: 'iife', name: 'CognitoAuth', sourcemap: true },
+  },
+  { input: coreInput, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' } },
   ...(adapters.length
     ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
     : []),

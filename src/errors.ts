@@ -10,7 +10,9 @@ export type AuthErrorCode =
   | 'principal_domain_forbidden'
   | 'login_required'
   | 'session_expired'
-  | 'network_error';
+  | 'network_error'
+  /** The backend-for-frontend client (`cognito-spa-auth/bff`) has no such capability: the tokens stay on the server. */
+  | 'unsupported';
 
 /** Extra data an {@link AuthError} may carry, depending on its code. */
 export interface AuthErrorDetails {

@@ -1,7 +1,8 @@
 /**
  * The navigations of a sign-in: `GET {basePath}/login` (to Cognito) and the callback (from
- * Cognito, back to the app's `returnTo`, or to it with an error code the browser client turns
- * into an AuthError).
+ * Cognito, back to the app's `returnTo`). A failure goes back too, with its error in a notice
+ * cookie that the page's next `{basePath}/session` reports (the browser client's `init()` turns
+ * it into an AuthError).
  */
 import type { Endpoints } from '../config.js';
 import { AuthError } from '../errors.js';
@@ -12,14 +13,13 @@ import type { SignInOptions } from '../types.js';
 import { toUser } from '../user.js';
 import { redeemCode } from './cognito.js';
 import type { BffSettings } from './config.js';
-import { asAuthError, errorJson, redirect } from './responses.js';
+import type { createNotices } from './notice.js';
+import { asAuthError, redirect } from './responses.js';
 import type { createSessions } from './session.js';
 import type { createTransactions } from './transactions.js';
 
 /** The query parameters of `{basePath}/login`: the options of `signIn()`. */
 const TEXT_OPTIONS = ['returnTo', 'prompt', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes'] as const;
-/** Error details that travel in the URL are short tokens, never free text. */
-const DETAIL = /^[\w.:-]{1,64}$/;
 
 export interface FlowDeps {
   s: BffSettings;
@@ -27,21 +27,18 @@ export interface FlowDeps {
   keys: KeyStore;
   sessions: ReturnType<typeof createSessions>;
   txs: ReturnType<typeof createTransactions>;
+  notices: ReturnType<typeof createNotices>;
 }
 
-export function createFlows({ s, endpoints, keys, sessions, txs }: FlowDeps) {
+export function createFlows({ s, endpoints, keys, sessions, txs, notices }: FlowDeps) {
   /**
-   * An absolute URL on the app's origin for a path the transaction kept: the origin is written
-   * out, so no reading of the path (`//host`, `/\host`) can make it another site.
+   * A 303 to an absolute URL on the app's origin, for a path the transaction kept: the origin is
+   * written out, so no reading of the path (`//host`, `/\host`) can make it another site. An
+   * error goes with it as a notice for the page.
    */
-  function back(path: string, error?: AuthError): string {
+  async function back(path: string, error: AuthError | undefined, setCookies: string[]): Promise<Response> {
     const u = new URL(`${s.origin}${path.startsWith('/') ? path : '/'}`);
-    if (error) {
-      u.searchParams.set('auth_error', error.code);
-      const detail = error.reason ?? error.oauthError ?? error.error;
-      if (detail && DETAIL.test(detail)) u.searchParams.set('auth_error_detail', detail);
-    }
-    return `${s.origin}${u.pathname}${u.search}${u.hash}`;
+    return redirect(303, `${s.origin}${u.pathname}${u.search}${u.hash}`, error ? [...setCookies, await notices.put(error)] : setCookies);
   }
 
   async function login(req: Request, url: URL): Promise<Response> {
@@ -53,7 +50,8 @@ export function createFlows({ s, endpoints, keys, sessions, txs }: FlowDeps) {
       const { url: to, tx } = await buildSignIn(s.cfg, await endpoints(), options as SignInOptions, `${s.origin}/`);
       return redirect(302, to, [await txs.put(req, tx)]);
     } catch (e) {
-      return errorJson(asAuthError(e, 'starting the sign-in'));
+      // A bad option (returnTo of another origin, ...): back to the app, which shows why.
+      return back('/', asAuthError(e, 'starting the sign-in'), []);
     }
   }
 
@@ -66,23 +64,23 @@ export function createFlows({ s, endpoints, keys, sessions, txs }: FlowDeps) {
       return new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error: error ?? undefined, errorDescription: description });
     };
     // Cognito sometimes sends its error without state: still the reason the sign-in failed.
-    if (!state) return redirect(303, back('/', error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state')));
+    if (!state) return back('/', error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state'), []);
     const { tx, setCookie } = await txs.take(req, state);
     if (!tx) {
       // A replayed callback (reload, back button) while signed in changes nothing.
       const current = await sessions.current(req);
       const e = current.user ? undefined : new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again');
-      return redirect(303, back('/', e), [setCookie, ...current.setCookies]);
+      return back('/', e, [setCookie, ...current.setCookies]);
     }
-    if (error !== null) return redirect(303, back(tx.returnTo, idpError()), [setCookie]);
+    if (error !== null) return back(tx.returnTo, idpError(), [setCookie]);
     const code = q.get('code');
-    if (!code) return redirect(303, back(tx.returnTo, new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' })), [setCookie]);
+    if (!code) return back(tx.returnTo, new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' }), [setCookie]);
     try {
       const record = await redeemCode(s, await endpoints(), keys, tx, code);
       toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt); // the user rules: a refused user gets no session
-      return redirect(303, back(tx.returnTo), [setCookie, ...(await sessions.create(req, record))]);
+      return back(tx.returnTo, undefined, [setCookie, ...(await sessions.create(req, record))]);
     } catch (e) {
-      return redirect(303, back(tx.returnTo, asAuthError(e, 'the callback')), [setCookie]);
+      return back(tx.returnTo, asAuthError(e, 'the callback'), [setCookie]);
     }
   }
 

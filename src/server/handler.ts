@@ -6,6 +6,7 @@ import { refreshRecord, revokeToken } from './cognito.js';
 import { normalizeBffConfig } from './config.js';
 import { crossSiteRefusal } from './csrf.js';
 import { createFlows } from './flows.js';
+import { createNotices } from './notice.js';
 import { findRoute, forward, upstreamUrl } from './proxy.js';
 import { asAuthError, errorJson, json, refuse } from './responses.js';
 import { createSealer } from './seal.js';
@@ -53,17 +54,25 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
   const keys = createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn);
   const sealer = createSealer(s.cookieSecrets);
   const sessions = createSessions(s, { sealer, warn, grant: async (base) => refreshRecord(s, await endpoints(), keys, base) });
-  const flows = createFlows({ s, endpoints, keys, sessions, txs: createTransactions(s, sealer) });
+  const notices = createNotices(s, sealer);
+  const flows = createFlows({ s, endpoints, keys, sessions, notices, txs: createTransactions(s, sealer) });
 
+  /**
+   * `{ user, signedIn?, exposeAccessToken }`; `{ user: null, error }` once after a failed sign-in
+   * (the error the browser client's init() shows); 401 when signed out.
+   */
   async function session(req: Request): Promise<Response> {
+    const { notice, setCookies: cleared } = await notices.take(req);
+    if (notice) return json(200, { user: null, error: notice }, cleared);
     const c = await sessions.current(req);
-    if (!c.user || !c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), c.setCookies);
-    return json(200, { user: c.user, createdAt: c.stored.c, exposeAccessToken: s.exposeAccessToken }, c.setCookies);
+    if (!c.user || !c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), [...cleared, ...c.setCookies], c.signedOut);
+    const setCookies = await sessions.announced(req, c);
+    return json(200, { user: c.user, ...(c.stored.n ? { signedIn: true } : {}), exposeAccessToken: s.exposeAccessToken }, [...cleared, ...setCookies]);
   }
 
   async function token(req: Request, url: URL): Promise<Response> {
     const c = await sessions.current(req, url.searchParams.get('forceRefresh') === '1');
-    if (!c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), c.setCookies);
+    if (!c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), c.setCookies, c.signedOut);
     return json(200, { accessToken: c.stored.r.accessToken, expiresAt: c.stored.r.expiresAt }, c.setCookies);
   }
 
@@ -85,13 +94,13 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
     const target = upstreamUrl(route, url);
     if (!target) return refuse(404, 'path_refused', 'this path could leave the proxied API');
     const c = await sessions.current(req);
-    if (!c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), c.setCookies);
+    if (!c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), c.setCookies, c.signedOut);
     let res: Response;
     try {
       res = await forward(req, target, c.stored.r.accessToken);
     } catch (e) {
       warn(`the proxied request to ${target.origin} failed`, e);
-      return json(502, { error: 'network_error', message: 'the API could not be reached' }, c.setCookies);
+      return json(502, { code: 'network_error', message: 'the API could not be reached' }, c.setCookies);
     }
     for (const cookie of c.setCookies) res.headers.append('Set-Cookie', cookie);
     return res;
@@ -124,7 +133,10 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
       return refuse(404, 'not_found', 'no such BFF route');
     }
     const r = findRoute(s.proxy, path);
-    return r ? guarded(req, req.method, () => proxy(req, url, r)) : null;
+    if (!r) return null;
+    // No CORS: a preflight, which only a page of another origin sends, gets no approval.
+    if (req.method === 'OPTIONS') return refuse(405, 'method_not_allowed', 'no CORS: same-origin requests only');
+    return guarded(req, req.method, () => proxy(req, url, r));
   }
 
   return {

@@ -1,4 +1,6 @@
 import { AuthError } from '../errors.js';
+import type { SignOutReason } from '../types.js';
+import { toNotice } from './notice.js';
 
 /** Headers of every answer of the BFF's own: never cached, never sniffed, no CORS (no Access-Control-* at all). */
 function baseHeaders(setCookies: string[]): Headers {
@@ -31,15 +33,18 @@ const STATUS: Partial<Record<string, number>> = {
   token_request_failed: 502,
 };
 
-/** An AuthError as JSON `{ error, message }` (what the browser client turns back into an AuthError). */
-export function errorJson(e: AuthError, setCookies: string[] = []): Response {
+/**
+ * An AuthError as JSON `{ code, message, reason?, ... }`, what the browser client turns back into
+ * an AuthError; `signedOut` says that (and why) there is no session any more.
+ */
+export function errorJson(e: AuthError, setCookies: string[] = [], signedOut?: SignOutReason): Response {
   const status = STATUS[e.code] ?? (e.code.endsWith('_forbidden') || e.code.endsWith('_refused') ? 403 : 400);
-  return json(status, { error: e.code, message: e.message, ...(e.reason ? { reason: e.reason } : {}) }, setCookies);
+  return json(status, { ...toNotice(e), ...(signedOut ? { signedOut } : {}) }, setCookies);
 }
 
 /** Refusals that are no AuthError: a cross-site request, a route's wrong method, a path the proxy won't take. */
-export const refuse = (status: 403 | 404 | 405, error: string, message: string, allow?: string): Response =>
-  json(status, { error, message }, [], allow ? { Allow: allow } : {});
+export const refuse = (status: 403 | 404 | 405, code: string, message: string, allow?: string): Response =>
+  json(status, { code, message }, [], allow ? { Allow: allow } : {});
 
 /** Anything thrown that is not an AuthError becomes one (a fault of ours or of a dependency). */
 export const asAuthError = (e: unknown, what: string): AuthError =>

@@ -2,7 +2,7 @@ import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
 import { b64urlEncode } from '../jwt.js';
 
 /** What a sealed value is for: each purpose has its own key, so one can't stand in for another. */
-export type Purpose = 'session' | 'transaction' | 'store';
+export type Purpose = 'session' | 'transaction' | 'store' | 'notice';
 
 export interface Sealer {
   /** Encrypt and authenticate `payload` (JWE, dir + A256GCM) with the newest secret; it expires in `ttl` seconds. */

@@ -9,7 +9,7 @@ import { b64urlEncode, decodeClaims, randomString, sha } from '../jwt.js';
 import { readSession, sessionKey } from '../records.js';
 import { needsRenew, sessionEnd } from '../renew.js';
 import { memoryStorage, SafeStorage, type SessionRecord } from '../store.js';
-import type { User } from '../types.js';
+import type { SignOutReason, User } from '../types.js';
 import { toUser } from '../user.js';
 import type { BffSettings } from './config.js';
 import { readChunked, readCookies, writeChunked, type CookieOptions } from './cookies.js';
@@ -19,10 +19,12 @@ const SESSION_COOKIE = 'cognito-session';
 /** In cookie mode, how long a rotated-out refresh token still maps to its successor (requests that were in flight). */
 const SUCCESSOR_MS = 60_000;
 
-/** A session as kept: the tokens, and when the sign-in created it (epoch ms). */
+/** A session as kept: the tokens, when the sign-in created it (epoch ms), its id, and whether the page has yet to hear of the sign-in. */
 export interface Stored {
   r: SessionRecord;
   c: number;
+  i: string;
+  n?: true;
 }
 
 /** The outcome of reading a request's session. */
@@ -31,8 +33,12 @@ export interface Current {
   user: User | null;
   /** Why there is no session (absent when there simply is none, or when there is one). */
   error?: AuthError;
+  /** There is no session (any more), and why: what the browser client's `signedOut` event says. */
+  signedOut?: SignOutReason;
   /** `Set-Cookie` values the response must carry (a renewed or ended session). */
   setCookies: string[];
+  /** The store entry's id (store mode). */
+  sid?: string;
 }
 
 interface Loaded {
@@ -53,6 +59,9 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
   const { cfg, store } = s;
   const inflight = new Map<string, Promise<Stored>>();
   const successors = new Map<string, { stored: Stored; at: number }>();
+  // Cookie sessions ended here (sign-out, refused refresh), until they would have expired: a copy of
+  // the cookie kept from before reads as signed out. One process's memory: several instances need a store.
+  const ended = new Map<string, number>();
   const storeKey = (sid: string): string => `cognito-spa-auth:${cfg.clientId}:session:${sid}`;
   const ttlOf = (r: SessionRecord): number => Math.max(1, sessionEnd(r, cfg) - nowS());
   const cookieOptions = (maxAge: number): CookieOptions => ({ secure: s.secure, sameSite: 'Strict', maxAge });
@@ -60,11 +69,11 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
   /** A record is used only when it passes the browser's own checks of a stored session (client, issuer, shapes). */
   function valid(payload: unknown): Stored | null {
     const p = payload as Partial<Stored> | null;
-    if (!p || typeof p !== 'object' || typeof p.c !== 'number') return null;
+    if (!p || typeof p !== 'object' || typeof p.c !== 'number' || typeof p.i !== 'string') return null;
     const box = new SafeStorage(memoryStorage(), d.warn);
     box.set(sessionKey(cfg.clientId), JSON.stringify(p.r));
     const r = readSession(box, cfg, d.warn);
-    return r ? { r, c: p.c } : null;
+    return r ? { r, c: p.c, i: p.i, ...(p.n === true ? { n: true as const } : {}) } : null;
   }
 
   /** The store's calls; any failure is `network_error`, never a sign-out. */
@@ -83,7 +92,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
 
   async function writeStore(sid: string, stored: Stored): Promise<void> {
     const ttl = ttlOf(stored.r);
-    const value = await d.sealer.seal({ r: stored.r, c: stored.c }, 'store', ttl);
+    const value = await d.sealer.seal({ ...stored }, 'store', ttl);
     await inStore('write', () => (store as NonNullable<typeof store>).set(storeKey(sid), value, ttl));
   }
 
@@ -93,7 +102,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     if (!payload) return null;
     if (!store) {
       const stored = valid(payload);
-      return stored && { stored };
+      return stored && !ended.has(stored.i) ? { stored } : null;
     }
     const sid = typeof payload.sid === 'string' ? payload.sid : null;
     const stored = sid && (await readStore(sid));
@@ -103,12 +112,17 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
   /** The `Set-Cookie` values that hold `stored` (the record itself, or the id of its store entry). */
   async function cookiesFor(cookies: Map<string, string>, stored: Stored, sid?: string): Promise<string[]> {
     const ttl = ttlOf(stored.r);
-    const value = await d.sealer.seal(sid ? { sid } : { r: stored.r, c: stored.c }, 'session', ttl);
+    const value = await d.sealer.seal(sid ? { sid } : { ...stored }, 'session', ttl);
     return writeChunked(cookies, SESSION_COOKIE, value, cookieOptions(ttl));
   }
 
   async function end(cookies: Map<string, string>, loaded: Loaded | null): Promise<string[]> {
     if (loaded?.sid) await inStore('delete', () => (store as NonNullable<typeof store>).delete(storeKey(loaded.sid as string)));
+    else if (loaded) {
+      const now = Date.now();
+      for (const [i, until] of ended) if (until <= now) ended.delete(i);
+      ended.set(loaded.stored.i, sessionEnd(loaded.stored.r, cfg) * 1000);
+    }
     return writeChunked(cookies, SESSION_COOKIE, null, cookieOptions(0));
   }
 
@@ -129,7 +143,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
         if (isAuthError(e) && e.oauthError === 'invalid_grant') await inStore('delete', () => (store as NonNullable<typeof store>).delete(storeKey(sid)));
         throw e;
       }
-      const stored = { r: next, c: latest.c };
+      const stored = { ...latest, r: next };
       await writeStore(sid, stored);
       return stored;
     });
@@ -139,7 +153,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     const key = await fingerprint(seen.r.refreshToken as string);
     const known = successors.get(key);
     if (known && Date.now() - known.at < SUCCESSOR_MS) return known.stored;
-    const stored = { r: await d.grant(seen.r), c: seen.c };
+    const stored = { ...seen, r: await d.grant(seen.r) };
     for (const [k, v] of successors) if (Date.now() - v.at >= SUCCESSOR_MS) successors.delete(k);
     successors.set(key, { stored, at: Date.now() });
     return stored;
@@ -161,21 +175,23 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     const loaded = await load(cookies);
     // A cookie that names no usable session (tampered, foreign, expired, deleted) is cleared.
     const stale = readChunked(cookies, SESSION_COOKIE, s.secure) !== null;
-    if (!loaded) return { stored: null, user: null, setCookies: stale ? await end(cookies, null) : [] };
-    const fail = async (error: AuthError): Promise<Current> => ({ stored: null, user: null, error, setCookies: await end(cookies, loaded) });
+    // No session here: most likely it ended elsewhere (another tab, another instance) or expired.
+    if (!loaded) return { stored: null, user: null, signedOut: 'other_tab', setCookies: stale ? await end(cookies, null) : [] };
+    const fail = async (error: AuthError, signedOut: SignOutReason): Promise<Current> => ({ stored: null, user: null, error, signedOut, setCookies: await end(cookies, loaded) });
     const r = loaded.stored.r;
-    if (nowS() >= sessionEnd(r, cfg)) return fail(new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
+    if (nowS() >= sessionEnd(r, cfg)) return fail(new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'), 'session_expired');
     let stored = loaded.stored;
     if (force || needsRenew(r, cfg)) {
       if (!r.refreshToken) {
-        if (force || nowS() >= r.expiresAt) return fail(new AuthError('login_required', 'the access token expired and there is no refresh token'));
+        if (force || nowS() >= r.expiresAt) return fail(new AuthError('login_required', 'the access token expired and there is no refresh token'), 'token_expired');
       } else {
         try {
           stored = await renew(loaded);
         } catch (e) {
           const err = e instanceof AuthError ? e : new AuthError('network_error', 'renew failed', { cause: e });
-          if (err.oauthError === 'invalid_grant') return fail(new AuthError('login_required', 'the refresh token was refused: sign in again', { cause: err }));
-          if (isAuthError(err, 'id_token_invalid', 'login_required')) return fail(err);
+          if (err.oauthError === 'invalid_grant') return fail(new AuthError('login_required', 'the refresh token was refused: sign in again', { cause: err }), 'invalid_grant');
+          if (isAuthError(err, 'id_token_invalid')) return fail(err, 'id_token_invalid');
+          if (isAuthError(err, 'login_required')) return fail(err, 'other_tab'); // ended by another request meanwhile
           // A transient fault while the tokens are still good: use them; else say so, signed in still.
           if (force || nowS() >= r.expiresAt) return { stored: null, user: null, error: err, setCookies: [] };
           d.warn('renewing the session failed; its tokens are still valid', err);
@@ -186,20 +202,31 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     try {
       user = toUser(decodeClaims(stored.r.idToken) ?? {}, cfg, stored.r.expiresAt);
     } catch (e) {
-      return fail(e instanceof AuthError ? e : new AuthError('login_required', 'the session no longer maps to a user', { cause: e }));
+      return fail(e instanceof AuthError ? e : new AuthError('login_required', 'the session no longer maps to a user', { cause: e }), 'reset');
     }
     const setCookies = stored !== loaded.stored && !loaded.sid ? await cookiesFor(cookies, stored) : [];
-    return { stored, user, setCookies };
+    return { stored, user, setCookies, sid: loaded.sid };
   }
 
   return {
     current,
+    /**
+     * The sign-in has been reported to the page (the first session answer after the callback):
+     * drop the mark. The `Set-Cookie` values to send instead of `c.setCookies`.
+     */
+    async announced(req: Request, c: Current): Promise<string[]> {
+      if (!c.stored?.n) return c.setCookies;
+      const { n: _, ...stored } = c.stored;
+      if (!c.sid) return cookiesFor(readCookies(req), stored);
+      await writeStore(c.sid, stored);
+      return c.setCookies;
+    },
     /** Start the session of a new sign-in (replacing the request's older one); its `Set-Cookie` values. */
     async create(req: Request, record: SessionRecord): Promise<string[]> {
       const cookies = readCookies(req);
       const old = store ? await load(cookies) : null;
       if (old?.sid) await end(cookies, old);
-      const stored = { r: record, c: Date.now() };
+      const stored: Stored = { r: record, c: Date.now(), i: randomString(16), n: true };
       if (!store) return cookiesFor(cookies, stored);
       const sid = randomString(32);
       await writeStore(sid, stored);

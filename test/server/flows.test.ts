@@ -111,7 +111,7 @@ describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with 
     expect(b.jar.size).toBe(0);
     const after = await b.call('/auth/session');
     expect(after.status).toBe(401);
-    expect(await body(after)).toMatchObject({ error: 'login_required' });
+    expect(await body(after)).toMatchObject({ code: 'login_required', signedOut: 'other_tab' });
     const loggedOut = await b.idp.fetch(url);
     expect(loggedOut.status).toBe(302);
     expect(loggedOut.headers.get('location')).toBe(`${APP}/`);
