@@ -18,6 +18,8 @@ import type { Sealer } from './seal.js';
 const SESSION_COOKIE = 'cognito-session';
 /** In cookie mode, how long a rotated-out refresh token still maps to its successor (requests that were in flight). */
 const SUCCESSOR_MS = 60_000;
+/** A session's cookie and store entry outlive its end by this much, so that a late request hears session_expired, not nothing. */
+const AFTER_END = 86_400;
 
 /** A session as kept: the tokens, when the sign-in created it (epoch ms), its id, and whether the page has yet to hear of the sign-in. */
 export interface Stored {
@@ -63,7 +65,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
   // the cookie kept from before reads as signed out. One process's memory: several instances need a store.
   const ended = new Map<string, number>();
   const storeKey = (sid: string): string => `cognito-spa-auth:${cfg.clientId}:session:${sid}`;
-  const ttlOf = (r: SessionRecord): number => Math.max(1, sessionEnd(r, cfg) - nowS());
+  const ttlOf = (r: SessionRecord): number => Math.max(1, sessionEnd(r, cfg) + AFTER_END - nowS());
   const cookieOptions = (maxAge: number): CookieOptions => ({ secure: s.secure, sameSite: 'Strict', maxAge });
 
   /** A record is used only when it passes the browser's own checks of a stored session (client, issuer, shapes). */
@@ -121,7 +123,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     else if (loaded) {
       const now = Date.now();
       for (const [i, until] of ended) if (until <= now) ended.delete(i);
-      ended.set(loaded.stored.i, sessionEnd(loaded.stored.r, cfg) * 1000);
+      ended.set(loaded.stored.i, (sessionEnd(loaded.stored.r, cfg) + AFTER_END) * 1000);
     }
     return writeChunked(cookies, SESSION_COOKIE, null, cookieOptions(0));
   }

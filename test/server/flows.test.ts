@@ -2,7 +2,7 @@
 // login -> callback -> session -> proxy -> refresh -> logout, with both client authentication methods.
 import http from 'node:http';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { LocalIdp } from '../../demo/idp/server.mjs';
 import { listen } from '../../demo/listen.mjs';
@@ -115,5 +115,75 @@ describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with 
     const loggedOut = await b.idp.fetch(url);
     expect(loggedOut.status).toBe(302);
     expect(loggedOut.headers.get('location')).toBe(`${APP}/`);
+  });
+});
+
+describe('renewing in cookie sessions (one server instance, rotation on)', () => {
+  it('concurrent requests: one refresh; a request still carrying the old cookie gets the new tokens', async () => {
+    const bff = bffFor(idp);
+    const b = new AppBrowser(bff);
+    idp.setTokenLifetime(30);
+    try {
+      await b.signIn();
+    } finally {
+      idp.setTokenLifetime(3600);
+    }
+    const stale = b.cookieHeader();
+    const before = tokenRequests(idp);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => b.call('/auth/session')));
+    expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(tokenRequests(idp) - before).toBe(1);
+    // A request that left before the new cookie arrived: its refresh token is rotated out, yet it
+    // gets the successor (and the cookie that holds it), not a sign-out.
+    const late = await b.call('/auth/session', { headers: { cookie: stale } });
+    expect(late.status).toBe(200);
+    expect(late.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^cognito-session\.0=[^;]/));
+    expect(tokenRequests(idp) - before).toBe(1);
+  });
+
+  it('a refused refresh token (revoked elsewhere) ends the session: 401, signedOut invalid_grant', async () => {
+    const b = new AppBrowser(bffFor(idp, { exposeAccessToken: true }));
+    await b.signIn();
+    const other = new AppBrowser(b.bff);
+    other.jar.set('cognito-session.0', b.jar.get('cognito-session.0')!);
+    expect((await other.call('/auth/logout', { method: 'POST' }, bffFor(idp))).status).toBe(200); // another instance revokes it
+    const res = await b.call('/auth/token?forceRefresh=1');
+    expect(res.status).toBe(401);
+    expect(await body(res)).toMatchObject({ code: 'login_required', signedOut: 'invalid_grant' });
+    expect(b.jar.size).toBe(0);
+  });
+
+  it('a transient fault while renewing keeps a still-valid session; without one it is network_error (503), signed in still', async () => {
+    const b = new AppBrowser(bffFor(idp, { exposeAccessToken: true, requestTimeout: 500 }));
+    await b.signIn();
+    const real = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith('/oauth2/token')) throw new TypeError('fetch failed');
+      return real(input, init);
+    });
+    try {
+      const forced = await b.call('/auth/token?forceRefresh=1');
+      expect(forced.status).toBe(503);
+      const reply = await body(forced);
+      expect(reply).toMatchObject({ code: 'network_error' });
+      expect(reply.signedOut).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await b.call('/auth/session')).status).toBe(200);
+  });
+});
+
+describe('getSession(req), for the app server', () => {
+  it("gives the signed-in request's user and tokens, null otherwise", async () => {
+    const bff = bffFor(idp);
+    const b = new AppBrowser(bff);
+    await b.signIn();
+    const session = await bff.getSession(new Request(`${APP}/page`, { headers: { cookie: b.cookieHeader() } }));
+    expect(session?.user.principal).toBe('alice');
+    expect(decodeClaims(session?.accessToken)).toMatchObject({ token_use: 'access' });
+    expect(decodeClaims(session?.idToken)).toMatchObject({ token_use: 'id' });
+    expect(session?.setCookies).toEqual([]);
+    expect(await bff.getSession(new Request(`${APP}/page`))).toBeNull();
   });
 });

@@ -33,12 +33,18 @@ export function bffFor(idp: LocalIdp, extra: Partial<CognitoBffConfig> = {}, whi
   });
 }
 
-/** A browser of the app: a cookie jar over `bff.handler` (and a jar for the pool's hosted UI). */
+/**
+ * A browser of the app: a cookie jar over `bff.handler` (or over real HTTP to `server`), and a jar
+ * for the pool's hosted UI.
+ */
 export class AppBrowser {
   readonly jar = new Map<string, string>();
   readonly idp = new IdpBrowser();
 
-  constructor(public bff: CognitoBff) {}
+  constructor(
+    public bff: CognitoBff,
+    readonly server?: string,
+  ) {}
 
   cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -59,7 +65,9 @@ export class AppBrowser {
   async fetch(path: string, init: RequestInit = {}, bff: CognitoBff = this.bff): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.jar.size && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
-    const res = (await bff.handler(new Request(new URL(path, APP), { ...init, headers }))) ?? new Response(null, { status: 404 });
+    const res = this.server
+      ? await fetch(new URL(path, this.server), { ...init, headers, redirect: 'manual' })
+      : ((await bff.handler(new Request(new URL(path, APP), { ...init, headers }))) ?? new Response(null, { status: 404 }));
     this.keep(res);
     return res;
   }
@@ -67,7 +75,7 @@ export class AppBrowser {
   /** A same-origin fetch() of the app's page scripts (X-CSRF, Sec-Fetch-Site, Origin on non-GET). */
   call(path: string, init: RequestInit = {}, bff?: CognitoBff): Promise<Response> {
     const headers = new Headers({ ...SAME_ORIGIN, ...Object.fromEntries(new Headers(init.headers)) });
-    if (init.method && init.method !== 'GET' && init.method !== 'HEAD' && !headers.has('origin')) headers.set('origin', APP);
+    if (init.method && init.method !== 'GET' && init.method !== 'HEAD' && !headers.has('origin')) headers.set('origin', this.server ?? APP);
     return this.fetch(path, { ...init, headers }, bff);
   }
 

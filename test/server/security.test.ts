@@ -141,11 +141,14 @@ describe('cookies', () => {
     expect((await b.call('/auth/session', { headers: { cookie: old } }, bffFor(idp, { cookieSecret: [COOKIE_SECRET] }))).status).toBe(401);
   });
 
-  it('an expired session (sessionExpiry) reads as signed out', async () => {
+  it('an expired session (sessionExpiry) reads as signed out, saying so once', async () => {
     const b = new AppBrowser(bffFor(idp, { sessionExpiry: 1 }));
     await b.signIn();
     await new Promise((r) => setTimeout(r, 2100));
-    expect((await b.call('/auth/session')).status).toBe(401);
+    const res = await b.call('/auth/session');
+    expect(res.status).toBe(401);
+    expect(await body(res)).toMatchObject({ code: 'session_expired', signedOut: 'session_expired' });
+    expect(b.jar.size).toBe(0);
   });
 
   it.each([['the session cookie', undefined], ['a store', memoryStore()]])('a cookie copied before sign-out no longer works after it (%s)', async (_name, store) => {
