@@ -31,7 +31,7 @@ export interface CallbackDeps {
  * Complete a sign-in from Cognito's redirect: state (once), Cognito's error, the code
  * exchange, then every token check. Returns the record to store; stores nothing itself.
  */
-export async function completeCallback(d: CallbackDeps): Promise<{ record: SessionRecord; returnTo: string }> {
+export async function completeCallback(d: CallbackDeps): Promise<{ record: SessionRecord; returnTo: string; appState?: unknown }> {
   const { cfg } = d;
   // The verification code and the key sets load while the state is checked and the code exchanged.
   const engineP = d.loadEngine();
@@ -63,5 +63,5 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   const engine = await engineP;
   const tokens = await engine.readTokenReply(await reply);
   const verified = await engine.verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys: engine.keys, nonce: tx.nonce, maxAge: tx.maxAge });
-  return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo };
+  return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo, appState: tx.appState };
 }

@@ -3,7 +3,22 @@ import { b64urlEncode, randomString, sha } from './jwt.js';
 import { STORE_VERSION, type TransactionRecord } from './store.js';
 import type { SignInOptions } from './types.js';
 
-const OPTION_KEYS = new Set(['returnTo', 'prompt', 'maxAge', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes']);
+const OPTION_KEYS = new Set(['returnTo', 'prompt', 'maxAge', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes', 'appState']);
+/** The most `appState` a sign-in keeps, as JSON characters: it lives in the browser's storage until the callback. */
+const APP_STATE_MAX = 8192;
+
+/** `appState` as it will be stored: JSON-serialisable and small, or `invalid_config`. */
+function appStateOf(value: unknown): unknown {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    /* refused below */
+  }
+  if (value === undefined) return undefined;
+  if (json === undefined || json.length > APP_STATE_MAX) throw configError('signIn.appState', `JSON of at most ${APP_STATE_MAX} characters is expected`);
+  return JSON.parse(json) as unknown;
+}
 
 /**
  * Resolve `returnTo` against the current page; only the same origin is accepted, and it is
@@ -61,6 +76,7 @@ export async function buildSignIn(
     redirectUri: cfg.callbackUrl,
     scope,
     returnTo: sameOriginPath(options.returnTo, here),
+    appState: appStateOf(options.appState),
     maxAge,
     createdAt: Math.floor(Date.now() / 1000),
   };
