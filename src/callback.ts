@@ -3,6 +3,7 @@ import { AuthError } from './errors.js';
 import { postGrant } from './http.js';
 import type { KeyStore } from './keys.js';
 import { takeTransaction } from './records.js';
+import { sameOriginPath } from './signin.js';
 import type { SafeStorage, SessionRecord } from './store.js';
 
 /** The lazily loaded engine module, with the key store of this client. */
@@ -17,6 +18,15 @@ function cleanAddressBar(url: URL): void {
   const clean = new URL(url.href);
   for (const p of OAUTH_PARAMS) clean.searchParams.delete(p);
   globalThis.history.replaceState(globalThis.history.state, '', clean.pathname + clean.search + clean.hash);
+}
+
+/** The stored `returnTo`, checked again as it leaves storage (an older or altered entry): else the app's root. */
+function storedPath(returnTo: string, callbackUrl: string): string {
+  try {
+    return sameOriginPath(returnTo, callbackUrl);
+  } catch {
+    return '/';
+  }
 }
 
 export interface CallbackDeps {
@@ -63,5 +73,5 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   const engine = await engineP;
   const tokens = await engine.readTokenReply(await reply);
   const verified = await engine.verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys: engine.keys, nonce: tx.nonce, maxAge: tx.maxAge });
-  return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo, appState: tx.appState };
+  return { record: engine.toRecord(cfg, tokens, verified), returnTo: storedPath(tx.returnTo, cfg.callbackUrl), appState: tx.appState };
 }
