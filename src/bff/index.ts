@@ -8,7 +8,7 @@ import { AuthError, type AuthErrorCode } from '../errors.js';
 import { createEmitter } from '../events.js';
 import { createStateStore } from '../state.js';
 import type { AuthErrorDetails } from '../errors.js';
-import type { AuthState, CognitoAuth, SignOutReason, User } from '../types.js';
+import type { CognitoAuth, InitResult, SignOutReason, User } from '../types.js';
 
 export interface CognitoBffClientConfig {
   /** Where the server's BFF endpoints live (its `basePath`, default `/auth`). */
@@ -38,8 +38,10 @@ interface SessionReply {
   /** null: the last sign-in failed, and `error` says why (once). */
   user: User | null;
   error: ErrorReply;
-  /** The first answer after the callback: the sign-in just happened. */
+  /** The first answer after the callback: the sign-in just happened, from `returnTo`, with `appState`. */
   signedIn?: boolean;
+  returnTo?: string;
+  appState?: unknown;
   exposeAccessToken: boolean;
 }
 
@@ -67,7 +69,7 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
   let exposed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let channel: BroadcastChannel | undefined;
-  let initP: Promise<AuthState> | undefined;
+  let initP: Promise<InitResult> | undefined;
 
   /** The server's `{ code, message, reason? }` as an AuthError. */
   const toError = (b: Partial<ErrorReply>, status?: number): AuthError => new AuthError(b.code ?? 'network_error', b.message ?? `answered ${status}`, { ...b, status });
@@ -101,8 +103,8 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     if (had) events.emit('signedOut', { reason });
   }
 
-  /** Ask the server for the session (it renews the tokens when due) and show it. */
-  async function load(first?: boolean, fromTab?: boolean): Promise<void> {
+  /** Ask the server for the session (it renews the tokens when due) and show it; after the callback, its returnTo and appState. */
+  async function load(first?: boolean, fromTab?: boolean): Promise<Pick<InitResult, 'returnTo' | 'appState'> | void> {
     clearTimeout(timer);
     try {
       const b = await call<SessionReply>('/session');
@@ -116,6 +118,7 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
       } else if (before && before.expiresAt !== b.user.expiresAt) events.emit('tokensRenewed', { user: b.user, expiresAt: b.user.expiresAt });
       // Ask again when the server will renew (a minute before expiry; Cognito's tokens live a day at most), so the page shows it.
       timer = setTimeout(load, Math.max(b.user.expiresAt * 1e3 - Date.now() - 6e4, 5e3));
+      if (b.signedIn) return { returnTo: b.returnTo, appState: b.appState };
     } catch (e) {
       // A 401 has ended the session already; anything else is a fault, which keeps it.
       const err = e as AuthError;
@@ -138,14 +141,13 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
           channel = new BroadcastChannel(`cognito-spa-auth.bff${basePath}`);
           channel.onmessage = (e) => (e.data ? load(false, true) : end('other_tab', undefined, false));
         }
-        await load(true);
-        return state.getState();
+        return { ...(await load(true)), ...state.getState() };
       })()),
     isCallback: () => false, // the server answers the callback
     // The server checks the options (a returnTo of another origin comes back as the error of init()).
     async signIn(options = {}) {
       const q = new URLSearchParams({ returnTo: location.pathname + location.search + location.hash });
-      for (const [k, v] of Object.entries(options)) if (v !== undefined) q.set(k, Array.isArray(v) ? v.join(' ') : `${v}`);
+      for (const [k, v] of Object.entries(options)) if (v !== undefined) q.set(k, k == 'appState' ? JSON.stringify(v) : Array.isArray(v) ? v.join(' ') : `${v}`);
       go(`${basePath}/login?${q}`);
     },
     handleCallback: () => unsupported('handleCallback()'),
@@ -175,4 +177,4 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
 
 export { AuthError, isAuthError } from '../errors.js';
 export type { AuthErrorCode } from '../errors.js';
-export type { AuthState, AuthEventMap, AuthEventName, CognitoAuth, SignInOptions, SignOutOptions, User } from '../types.js';
+export type { AuthState, InitResult, AuthEventMap, AuthEventName, CognitoAuth, SignInOptions, SignOutOptions, User } from '../types.js';

@@ -8,7 +8,7 @@ import type { Endpoints } from '../config.js';
 import { AuthError } from '../errors.js';
 import { decodeClaims } from '../jwt.js';
 import type { KeyStore } from '../keys.js';
-import { buildSignIn } from '../signin.js';
+import { buildSignIn, sameOriginPath } from '../signin.js';
 import type { SignInOptions } from '../types.js';
 import { toUser } from '../user.js';
 import { redeemCode } from './cognito.js';
@@ -20,6 +20,15 @@ import type { createTransactions } from './transactions.js';
 
 /** The query parameters of `{basePath}/login`: the options of `signIn()`. */
 const TEXT_OPTIONS = ['returnTo', 'prompt', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes'] as const;
+
+/** `appState` travels to the login route as JSON (the browser client writes it so). */
+function parseAppState(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch (cause) {
+    throw new AuthError('invalid_config', 'signIn.appState: JSON is expected', { cause });
+  }
+}
 
 export interface FlowDeps {
   s: BffSettings;
@@ -47,8 +56,9 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     for (const k of TEXT_OPTIONS) if (q.has(k)) options[k] = q.get(k);
     if (q.has('maxAge')) options.maxAge = Number(q.get('maxAge'));
     try {
+      if (q.has('appState')) options.appState = parseAppState(q.get('appState') as string);
       const { url: to, tx } = await buildSignIn(s.cfg, await endpoints(), options as SignInOptions, `${s.origin}/`);
-      return redirect(302, to, [await txs.put(req, tx)]);
+      return redirect(302, to, await txs.put(req, tx));
     } catch (e) {
       // A bad option (returnTo of another origin, ...): back to the app, which shows why.
       return back('/', asAuthError(e, 'starting the sign-in'), []);
@@ -65,22 +75,32 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     };
     // Cognito sometimes sends its error without state: still the reason the sign-in failed.
     if (!state) return back('/', error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state'), []);
-    const { tx, setCookie } = await txs.take(req, state);
+    const { tx, setCookies: txCookies } = await txs.take(req, state);
     if (!tx) {
       // A replayed callback (reload, back button) while signed in changes nothing.
       const current = await sessions.current(req);
       const e = current.user ? undefined : new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again');
-      return back('/', e, [setCookie, ...current.setCookies]);
+      return back('/', e, [...txCookies, ...current.setCookies]);
     }
-    if (error !== null) return back(tx.returnTo, idpError(), [setCookie]);
+    const returnTo = storedPath(tx.returnTo);
+    if (error !== null) return back(returnTo, idpError(), txCookies);
     const code = q.get('code');
-    if (!code) return back(tx.returnTo, new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' }), [setCookie]);
+    if (!code) return back(returnTo, new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' }), txCookies);
     try {
       const record = await redeemCode(s, await endpoints(), keys, tx, code);
       toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt); // the user rules: a refused user gets no session
-      return back(tx.returnTo, undefined, [setCookie, ...(await sessions.create(req, record))]);
+      return back(returnTo, undefined, [...txCookies, ...(await sessions.create(req, record, { returnTo, appState: tx.appState }))]);
     } catch (e) {
-      return back(tx.returnTo, asAuthError(e, 'the callback'), [setCookie]);
+      return back(returnTo, asAuthError(e, 'the callback'), txCookies);
+    }
+  }
+
+  /** The transaction's `returnTo`, checked again as it comes back: else the app's root. */
+  function storedPath(returnTo: string): string {
+    try {
+      return sameOriginPath(returnTo, `${s.origin}/`);
+    } catch {
+      return '/';
     }
   }
 

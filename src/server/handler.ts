@@ -58,7 +58,8 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
   const flows = createFlows({ s, endpoints, keys, sessions, notices, txs: createTransactions(s, sealer) });
 
   /**
-   * `{ user, signedIn?, exposeAccessToken }`; `{ user: null, error }` once after a failed sign-in
+   * `{ user, exposeAccessToken }`, once after the callback with `signedIn: true, returnTo, appState?`;
+   * `{ user: null, error }` once after a failed sign-in
    * (the error the browser client's init() shows); 401 when signed out.
    */
   async function session(req: Request): Promise<Response> {
@@ -67,7 +68,7 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
     const c = await sessions.current(req);
     if (!c.user || !c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), [...cleared, ...c.setCookies], c.signedOut);
     const setCookies = await sessions.announced(req, c);
-    return json(200, { user: c.user, ...(c.stored.n ? { signedIn: true } : {}), exposeAccessToken: s.exposeAccessToken }, [...cleared, ...setCookies]);
+    return json(200, { user: c.user, ...(c.stored.n ? { signedIn: true, ...c.stored.n } : {}), exposeAccessToken: s.exposeAccessToken }, [...cleared, ...setCookies]);
   }
 
   async function token(req: Request, url: URL): Promise<Response> {

@@ -21,12 +21,18 @@ const SUCCESSOR_MS = 60_000;
 /** A session's cookie and store entry outlive its end by this much, so that a late request hears session_expired, not nothing. */
 const AFTER_END = 86_400;
 
-/** A session as kept: the tokens, when the sign-in created it (epoch ms), its id, and whether the page has yet to hear of the sign-in. */
+/** What the page hears of a sign-in with the first session answer after the callback. */
+export interface SignedIn {
+  returnTo: string;
+  appState?: unknown;
+}
+
+/** A session as kept: the tokens, when the sign-in created it (epoch ms), its id, and the sign-in the page has yet to hear of. */
 export interface Stored {
   r: SessionRecord;
   c: number;
   i: string;
-  n?: true;
+  n?: SignedIn;
 }
 
 /** The outcome of reading a request's session. */
@@ -75,7 +81,8 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     const box = new SafeStorage(memoryStorage(), d.warn);
     box.set(sessionKey(cfg.clientId), JSON.stringify(p.r));
     const r = readSession(box, cfg, d.warn);
-    return r ? { r, c: p.c, i: p.i, ...(p.n === true ? { n: true as const } : {}) } : null;
+    const n = p.n && typeof p.n === 'object' && typeof p.n.returnTo === 'string' ? { n: p.n } : {};
+    return r ? { r, c: p.c, i: p.i, ...n } : null;
   }
 
   /** The store's calls; any failure is `network_error`, never a sign-out. */
@@ -224,11 +231,11 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
       return c.setCookies;
     },
     /** Start the session of a new sign-in (replacing the request's older one); its `Set-Cookie` values. */
-    async create(req: Request, record: SessionRecord): Promise<string[]> {
+    async create(req: Request, record: SessionRecord, signedIn: SignedIn): Promise<string[]> {
       const cookies = readCookies(req);
       const old = store ? await load(cookies) : null;
       if (old?.sid) await end(cookies, old);
-      const stored: Stored = { r: record, c: Date.now(), i: randomString(16), n: true };
+      const stored: Stored = { r: record, c: Date.now(), i: randomString(16), n: signedIn };
       if (!store) return cookiesFor(cookies, stored);
       const sid = randomString(32);
       await writeStore(sid, stored);

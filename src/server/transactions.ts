@@ -5,14 +5,15 @@
  */
 import { STORE_VERSION, type TransactionRecord } from '../store.js';
 import type { BffSettings } from './config.js';
-import { readCookies, serializeCookie, cookieName } from './cookies.js';
+import { readChunked, readCookies, writeChunked } from './cookies.js';
 import type { Sealer } from './seal.js';
 
 const TX_COOKIE = 'cognito-tx';
 /** A sign-in older than this can no longer complete (the user walked away from the hosted UI). */
 export const TX_TTL_SECONDS = 3600;
-/** Sign-ins started in other tabs that stay valid meanwhile; older ones are dropped. */
+/** Sign-ins started in other tabs that stay valid meanwhile; older ones are dropped (and beyond this much JSON). */
 const MAX_PENDING = 3;
+const MAX_OTHERS_JSON = 2_000;
 
 const isTx = (t: unknown): t is TransactionRecord => {
   const x = t as Partial<TransactionRecord> | null;
@@ -22,28 +23,32 @@ const isTx = (t: unknown): t is TransactionRecord => {
 };
 
 export function createTransactions(s: BffSettings, sealer: Sealer) {
-  async function pending(req: Request): Promise<TransactionRecord[]> {
-    const token = readCookies(req).get(cookieName(TX_COOKIE, s.secure));
+  async function pending(cookies: Map<string, string>): Promise<TransactionRecord[]> {
+    const token = readChunked(cookies, TX_COOKIE, s.secure);
     const payload = token ? await sealer.open(token, 'transaction') : null;
     return Array.isArray(payload?.txs) ? payload.txs.filter(isTx) : [];
   }
 
-  async function write(txs: TransactionRecord[]): Promise<string> {
-    const o = { secure: s.secure, sameSite: 'Lax' as const };
-    if (txs.length === 0) return serializeCookie(TX_COOKIE, '', { ...o, maxAge: 0 });
-    return serializeCookie(TX_COOKIE, await sealer.seal({ txs }, 'transaction', TX_TTL_SECONDS), { ...o, maxAge: TX_TTL_SECONDS });
+  /** The `Set-Cookie` values (chunks: an appState can be large) that keep `txs`, or clear them. */
+  async function write(cookies: Map<string, string>, txs: TransactionRecord[]): Promise<string[]> {
+    const value = txs.length ? await sealer.seal({ txs }, 'transaction', TX_TTL_SECONDS) : null;
+    return writeChunked(cookies, TX_COOKIE, value, { secure: s.secure, sameSite: 'Lax', maxAge: value ? TX_TTL_SECONDS : 0 });
   }
 
   return {
-    /** Keep `tx` beside the request's other pending sign-ins; the `Set-Cookie` value. */
-    async put(req: Request, tx: TransactionRecord): Promise<string> {
-      return write([tx, ...(await pending(req))].slice(0, MAX_PENDING));
+    /** Keep `tx` beside the request's other (few, small) pending sign-ins; the `Set-Cookie` values. */
+    async put(req: Request, tx: TransactionRecord): Promise<string[]> {
+      const cookies = readCookies(req);
+      let size = 0;
+      const others = (await pending(cookies)).filter((t) => (size += JSON.stringify(t).length) <= MAX_OTHERS_JSON).slice(0, MAX_PENDING - 1);
+      return write(cookies, [tx, ...others]);
     },
     /** Take the sign-in of `state` out (it works once); null when unknown, used or expired. */
-    async take(req: Request, state: string): Promise<{ tx: TransactionRecord | null; setCookie: string }> {
-      const txs = await pending(req);
+    async take(req: Request, state: string): Promise<{ tx: TransactionRecord | null; setCookies: string[] }> {
+      const cookies = readCookies(req);
+      const txs = await pending(cookies);
       const tx = txs.find((t) => t.state === state) ?? null;
-      return { tx, setCookie: await write(txs.filter((t) => t !== tx)) };
+      return { tx, setCookies: await write(cookies, txs.filter((t) => t !== tx)) };
     },
   };
 }

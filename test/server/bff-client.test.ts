@@ -101,6 +101,20 @@ describe('cognito-spa-auth/bff', () => {
     expect(quiet).toEqual([]);
   });
 
+  it('appState and returnTo come back from init() after the callback (once)', async () => {
+    const bff = bffFor(idp);
+    page = openPage(bff, '/reports?id=7');
+    await client().signIn({ appState: { draft: [1, 'two'] } });
+    const login = navigations.at(-1)!;
+    expect(new URL(login, APP).searchParams.get('appState')).toBe('{"draft":[1,"two"]}');
+    expect((await page.signIn(login)).headers.get('location')).toBe(`${APP}/reports?id=7`);
+    const result = await client().init();
+    expect(result).toMatchObject({ status: 'authenticated', returnTo: '/reports?id=7', appState: { draft: [1, 'two'] } });
+    const later = await client().init();
+    expect(later.status).toBe('authenticated');
+    expect(later).not.toHaveProperty('returnTo');
+  });
+
   it('no token in the page unless the server exposes it', async () => {
     const { auth } = await signedIn();
     await auth.init();

@@ -51,7 +51,7 @@ describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with 
     expect(authorize.origin + authorize.pathname).toBe(`${idp.domain}/oauth2/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ client_id: client.clientId, response_type: 'code', code_challenge_method: 'S256', prompt: 'login', redirect_uri: `${APP}/callback` });
     expect(authorize.searchParams.get('client_secret')).toBeNull();
-    expect(start.headers.getSetCookie()).toEqual([expect.stringMatching(/^cognito-tx=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/)]);
+    expect(start.headers.getSetCookie()).toEqual([expect.stringMatching(/^cognito-tx\.0=[\w.-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=3600$/)]);
 
     // callback: 303 back to returnTo with the session cookie (HttpOnly, Strict; plain http on loopback: no __Host-, no Secure).
     b.jar.clear();
@@ -60,7 +60,7 @@ describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with 
     expect(res.headers.get('location')).toBe(`${APP}/page?x=1#frag`);
     const cookies = res.headers.getSetCookie();
     expect(cookies).toContainEqual(expect.stringMatching(/^cognito-session\.0=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/));
-    expect(cookies).toContainEqual(expect.stringMatching(/^cognito-tx=; .*Max-Age=0/));
+    expect(cookies).toContainEqual(expect.stringMatching(/^cognito-tx\.0=; .*Max-Age=0/));
     expect(idp.clientAuth.filter((a) => a.path === '/oauth2/token')).toEqual([{ path: '/oauth2/token', clientId: client.clientId, method, status: 200 }]);
     idp.setTokenLifetime(3600);
 
