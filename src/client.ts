@@ -146,7 +146,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       return false;
     }
     const cb = new URL(cfg.callbackUrl);
-    return u.origin === cb.origin && u.pathname === cb.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
+    // A code or an error on the callback path: with or without state (Cognito sends some errors
+    // without it; a code without it is refused as state_mismatch).
+    return u.origin === cb.origin && u.pathname === cb.pathname && (u.searchParams.has('code') || u.searchParams.has('error'));
   };
 
   let initP: Promise<InitResult> | null = null;

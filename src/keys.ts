@@ -72,9 +72,14 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
         };
         const sets = await Promise.allSettled(urls.map(read));
         const keys: JWK[] = [];
+        const seen = new Set<string>();
         sets.forEach((s, i) => {
           if (s.status === 'rejected') return warn(`key set ${urls[i]} could not be read`, s.reason);
-          keys.push(...s.value.filter((k): k is JWK => !!k && typeof k === 'object' && typeof (k as JWK).kty === 'string'));
+          for (const k of s.value as JWK[]) {
+            // Replicas of a pool publish the same keys: one copy each, else jose finds the kid twice.
+            const id = k && typeof k === 'object' && typeof k.kty === 'string' && JSON.stringify([k.kid, k.kty, k.n, k.e, k.x, k.y, k.crv]);
+            if (id && !seen.has(id)) keys.push(k), seen.add(id);
+          }
         });
         if (!sets.some((s) => s.status === 'fulfilled')) {
           const first = sets[0] as PromiseRejectedResult;
