@@ -34,11 +34,11 @@ export async function redeemCode(s: BffSettings, endpoints: Endpoints, keys: Key
   return toRecord(s.cfg, tokens, verified);
 }
 
-/** Renew `base` with its refresh token; the new ID token must pass every check and keep sub and auth_time. */
+/** Renew `base` with its refresh token; the new ID token must pass every check, as the browser's renew does. */
 export async function refreshRecord(s: BffSettings, endpoints: Endpoints, keys: KeyStore, base: SessionRecord): Promise<SessionRecord> {
   const tokens = await readTokenReply(await postTokenGrant(s, endpoints, { grant_type: 'refresh_token', refresh_token: base.refreshToken as string }));
   const verified = await verifyTokens(tokens.idToken, tokens.accessToken, { cfg: s.cfg, keys, session: { sub: base.sub, authTime: base.authTime } });
-  return toRecord(s.cfg, tokens, verified, base.refreshToken);
+  return toRecord(s.cfg, tokens, verified, base);
 }
 
 /**

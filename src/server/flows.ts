@@ -88,7 +88,7 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     if (!code) return back(returnTo, new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' }), txCookies);
     try {
       const record = await redeemCode(s, await endpoints(), keys, tx, code);
-      toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt); // the user rules: a refused user gets no session
+      toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt, record.idExpiresAt); // the user rules: a refused user gets no session
       return back(returnTo, undefined, [...txCookies, ...(await sessions.create(req, record, { returnTo, appState: tx.appState }))]);
     } catch (e) {
       return back(returnTo, asAuthError(e, 'the callback'), txCookies);

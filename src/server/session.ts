@@ -6,9 +6,9 @@
  */
 import { AuthError, isAuthError } from '../errors.js';
 import { b64urlEncode, decodeClaims, randomString, sha } from '../jwt.js';
-import { readSession, sessionKey } from '../records.js';
-import { needsRenew, sessionEnd } from '../renew.js';
-import { memoryStorage, SafeStorage, type SessionRecord } from '../store.js';
+import { asSessionRecord } from '../records.js';
+import { isValid, needsRenew, sessionEnd, sessionOver } from '../renew.js';
+import type { SessionRecord } from '../store.js';
 import type { SignOutReason, User } from '../types.js';
 import { toUser } from '../user.js';
 import type { BffSettings } from './config.js';
@@ -78,9 +78,7 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
   function valid(payload: unknown): Stored | null {
     const p = payload as Partial<Stored> | null;
     if (!p || typeof p !== 'object' || typeof p.c !== 'number' || typeof p.i !== 'string') return null;
-    const box = new SafeStorage(memoryStorage(), d.warn);
-    box.set(sessionKey(cfg.clientId), JSON.stringify(p.r));
-    const r = readSession(box, cfg, d.warn);
+    const r = asSessionRecord(p.r, cfg);
     const n = p.n && typeof p.n === 'object' && typeof p.n.returnTo === 'string' ? { n: p.n } : {};
     return r ? { r, c: p.c, i: p.i, ...n } : null;
   }
@@ -188,11 +186,11 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     if (!loaded) return { stored: null, user: null, signedOut: 'other_tab', setCookies: stale ? await end(cookies, null) : [] };
     const fail = async (error: AuthError, signedOut: SignOutReason): Promise<Current> => ({ stored: null, user: null, error, signedOut, setCookies: await end(cookies, loaded) });
     const r = loaded.stored.r;
-    if (nowS() >= sessionEnd(r, cfg)) return fail(new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'), 'session_expired');
+    if (sessionOver(r, cfg)) return fail(new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'), 'session_expired');
     let stored = loaded.stored;
     if (force || needsRenew(r, cfg)) {
       if (!r.refreshToken) {
-        if (force || nowS() >= r.expiresAt) return fail(new AuthError('login_required', 'the access token expired and there is no refresh token'), 'token_expired');
+        if (force || !isValid(r)) return fail(new AuthError('login_required', 'the access token expired and there is no refresh token'), 'token_expired');
       } else {
         try {
           stored = await renew(loaded);
@@ -202,14 +200,14 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
           if (isAuthError(err, 'id_token_invalid')) return fail(err, 'id_token_invalid');
           if (isAuthError(err, 'login_required')) return fail(err, 'other_tab'); // ended by another request meanwhile
           // A transient fault while the tokens are still good: use them; else say so, signed in still.
-          if (force || nowS() >= r.expiresAt) return { stored: null, user: null, error: err, setCookies: [] };
+          if (force || !isValid(r)) return { stored: null, user: null, error: err, setCookies: [] };
           d.warn('renewing the session failed; its tokens are still valid', err);
         }
       }
     }
     let user: User;
     try {
-      user = toUser(decodeClaims(stored.r.idToken) ?? {}, cfg, stored.r.expiresAt);
+      user = toUser(decodeClaims(stored.r.idToken) ?? {}, cfg, stored.r.expiresAt, stored.r.idExpiresAt);
     } catch (e) {
       return fail(e instanceof AuthError ? e : new AuthError('login_required', 'the session no longer maps to a user', { cause: e }), 'reset');
     }

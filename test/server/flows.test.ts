@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalIdp } from '../../demo/idp/server.mjs';
 import { listen } from '../../demo/listen.mjs';
 import { decodeClaims } from '../../src/jwt.js';
-import { APP, AppBrowser, bffFor, body, startPool, tokenRequests } from './harness.js';
+import { APP, AppBrowser, bffFor, body, signInDue, startPool, tokenRequests } from './harness.js';
 
 let idp: LocalIdp;
 let api: http.Server;
@@ -39,7 +39,6 @@ afterAll(async () => {
 
 describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with %s', (method) => {
   it('signs in, answers the session, proxies with the access token, renews, signs out', async () => {
-    idp.setTokenLifetime(30); // under renewLeadTime (60 s): the first session request renews
     const b = new AppBrowser(bffFor(idp, { proxy: { '/api': apiUrl } }, method));
     const client = idp.confidentialClients.find((c) => c.method === method)!;
     idp.clientAuth.length = 0;
@@ -55,14 +54,13 @@ describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with 
 
     // callback: 303 back to returnTo with the session cookie (HttpOnly, Strict; plain http on loopback: no __Host-, no Secure).
     b.jar.clear();
-    const res = await b.signIn('/auth/login?returnTo=%2Fpage%3Fx%3D1%23frag');
+    const res = await signInDue(idp, b, '/auth/login?returnTo=%2Fpage%3Fx%3D1%23frag'); // the first session request renews
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${APP}/page?x=1#frag`);
     const cookies = res.headers.getSetCookie();
     expect(cookies).toContainEqual(expect.stringMatching(/^cognito-session\.0=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/));
     expect(cookies).toContainEqual(expect.stringMatching(/^cognito-tx\.0=; .*Max-Age=0/));
     expect(idp.clientAuth.filter((a) => a.path === '/oauth2/token')).toEqual([{ path: '/oauth2/token', clientId: client.clientId, method, status: 200 }]);
-    idp.setTokenLifetime(3600);
 
     // session: the user as the browser SDK maps it, renewed first (its token was due).
     const before = tokenRequests(idp);
@@ -122,12 +120,7 @@ describe('renewing in cookie sessions (one server instance, rotation on)', () =>
   it('concurrent requests: one refresh; a request still carrying the old cookie gets the new tokens', async () => {
     const bff = bffFor(idp);
     const b = new AppBrowser(bff);
-    idp.setTokenLifetime(30);
-    try {
-      await b.signIn();
-    } finally {
-      idp.setTokenLifetime(3600);
-    }
+    await signInDue(idp, b);
     const stale = b.cookieHeader();
     const before = tokenRequests(idp);
     const answers = await Promise.all(Array.from({ length: 8 }, () => b.call('/auth/session')));

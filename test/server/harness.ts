@@ -100,6 +100,22 @@ export class AppBrowser {
   }
 }
 
+/**
+ * Sign in with tokens that are due for renewal by the time this returns (2-second tokens, a
+ * renew is due in their last second); tokens issued afterwards live an hour.
+ */
+export async function signInDue(idp: LocalIdp, b: AppBrowser, login?: string): Promise<Response> {
+  idp.setTokenLifetime(2);
+  let res: Response;
+  try {
+    res = await b.signIn(login);
+  } finally {
+    idp.setTokenLifetime(3600);
+  }
+  await new Promise((r) => setTimeout(r, 1100));
+  return res;
+}
+
 export const body = async (res: Response): Promise<Record<string, unknown>> => (await res.json()) as Record<string, unknown>;
 
 /** Token requests (code and refresh grants) the pool has answered. */

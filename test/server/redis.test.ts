@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { LocalIdp } from '../../demo/idp/server.mjs';
 import { redisStore, type SessionStore } from '../../src/server/index.js';
-import { AppBrowser, bffFor, body, startPool, tokenRequests } from './harness.js';
+import { AppBrowser, bffFor, body, signInDue, startPool, tokenRequests } from './harness.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
 let redis: RedisServer;
@@ -79,12 +79,7 @@ describe('two BFF instances sharing Redis (refresh-token rotation on)', () => {
     const a = bffFor(idp, { store: redisStore({ client: await connect() }) });
     const b = bffFor(idp, { store: redisStore({ client: await connect() }) });
     const user = new AppBrowser(a);
-    idp.setTokenLifetime(30); // signed in with tokens that are due at once (renewLeadTime 60 s)
-    try {
-      await user.signIn();
-    } finally {
-      idp.setTokenLifetime(3600);
-    }
+    await signInDue(idp, user);
     // The cookie holds only an id: the tokens stay in Redis.
     expect(user.jar.get('cognito-session.0')!.length).toBeLessThan(400);
     expect(user.jar.has('cognito-session.1')).toBe(false);
