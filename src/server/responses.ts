@@ -1,4 +1,4 @@
-import { AuthError } from '../errors.js';
+import { AuthError, isUserRefusal } from '../errors.js';
 import type { SignOutReason } from '../types.js';
 import { toNotice } from './notice.js';
 
@@ -27,7 +27,6 @@ const STATUS: Partial<Record<string, number>> = {
   login_required: 401,
   session_expired: 401,
   id_token_invalid: 401,
-  principal_domain_forbidden: 403,
   invalid_config: 400,
   network_error: 503,
   token_request_failed: 502,
@@ -38,7 +37,8 @@ const STATUS: Partial<Record<string, number>> = {
  * an AuthError; `signedOut` says that (and why) there is no session any more.
  */
 export function errorJson(e: AuthError, setCookies: string[] = [], signedOut?: SignOutReason): Response {
-  const status = STATUS[e.code] ?? (e.code.endsWith('_forbidden') || e.code.endsWith('_refused') ? 403 : 400);
+  // Whatever ended the session, the page must sign in again: 401 (the browser client then signs out too).
+  const status = signedOut ? 401 : isUserRefusal(e) ? 403 : (STATUS[e.code] ?? 400);
   return json(status, { ...toNotice(e), ...(signedOut ? { signedOut } : {}) }, setCookies);
 }
 

@@ -4,7 +4,7 @@
  * for any number of concurrent requests: one promise per session in this process, and with a
  * store a lock shared by every instance.
  */
-import { AuthError, isAuthError } from '../errors.js';
+import { AuthError, isAuthError, isUserRefusal } from '../errors.js';
 import { b64urlEncode, decodeClaims, randomString, sha } from '../jwt.js';
 import { asSessionRecord } from '../records.js';
 import { isValid, needsRenew, sessionEnd, sessionOver } from '../renew.js';
@@ -209,7 +209,8 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     try {
       user = toUser(decodeClaims(stored.r.idToken) ?? {}, cfg, stored.r.expiresAt, stored.r.idExpiresAt);
     } catch (e) {
-      return fail(e instanceof AuthError ? e : new AuthError('login_required', 'the session no longer maps to a user', { cause: e }), 'reset');
+      // OpenMetadata's user rules refuse this user now (a renewed ID token's claims): the session ends.
+      return fail(e instanceof AuthError ? e : new AuthError('login_required', 'the session no longer maps to a user', { cause: e }), isUserRefusal(e) ? 'user_refused' : 'reset');
     }
     const setCookies = stored !== loaded.stored && !loaded.sid ? await cookiesFor(cookies, stored) : [];
     return { stored, user, setCookies, sid: loaded.sid };

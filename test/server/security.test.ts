@@ -100,6 +100,16 @@ describe('tokens refused at the callback', () => {
     expect(await outcome(b, res)).toMatchObject({ code: 'principal_domain_forbidden', session: false });
   });
 
+  it('a session the user rules refuse now (config changed, or claims after a renew) ends: 401, signedOut user_refused', async () => {
+    const b = new AppBrowser(bffFor(idp));
+    await b.signIn('/auth/login', 'bob');
+    const strict = bffFor(idp, { principalDomain: 'company.example', enforcePrincipalDomain: true });
+    const res = await b.call('/auth/session', {}, strict);
+    expect(res.status).toBe(401);
+    expect(await body(res)).toMatchObject({ code: 'principal_domain_forbidden', signedOut: 'user_refused' });
+    expect(b.jar.size).toBe(0);
+  });
+
   it("Cognito's error without state still reaches the page; a replayed callback is state_mismatch, or nothing when signed in", async () => {
     const b = new AppBrowser(bffFor(idp));
     expect(await outcome(b, await b.fetch('/callback?error=access_denied&error_description=no'))).toEqual({ location: `${APP}/`, session: false, code: 'idp_error', error: 'access_denied' });
