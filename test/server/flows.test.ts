@@ -167,6 +167,38 @@ describe('renewing in cookie sessions (one server instance, rotation on)', () =>
   });
 });
 
+describe('what real pools do, on renew', () => {
+  it('an app client fault (invalid_client) keeps the session and says so: 502 when forced, the valid tokens otherwise', async () => {
+    const b = new AppBrowser(bffFor(idp, { exposeAccessToken: true }));
+    await b.signIn();
+    idp.switches.refreshError = 'invalid_client';
+    try {
+      const forced = await b.call('/auth/token?forceRefresh=1');
+      expect(forced.status).toBe(502);
+      const reply = await body(forced);
+      expect(reply).toMatchObject({ code: 'token_request_failed' });
+      expect(reply.signedOut).toBeUndefined();
+    } finally {
+      idp.switches.refreshError = null;
+    }
+    expect((await b.call('/auth/session')).status).toBe(200);
+  });
+
+  it('rotation that moves auth_time forward (Cognito does) still renews', async () => {
+    idp.switches.rotationMovesAuthTime = true;
+    try {
+      const b = new AppBrowser(bffFor(idp, { exposeAccessToken: true }));
+      await b.signIn();
+      await new Promise((r) => setTimeout(r, 1100)); // auth_time moves by whole seconds
+      const renewed = await b.call('/auth/token?forceRefresh=1');
+      expect(renewed.status).toBe(200);
+      expect((await b.call('/auth/session')).status).toBe(200);
+    } finally {
+      idp.switches.rotationMovesAuthTime = false;
+    }
+  });
+});
+
 describe('getSession(req), for the app server', () => {
   it("gives the signed-in request's user and tokens, null otherwise", async () => {
     const bff = bffFor(idp);
