@@ -63,6 +63,18 @@ describe('redisStore', () => {
     expect(await other.lock('L', async () => 'free')).toBe('free');
   });
 
+  it("a client of ioredis's shape (call(command, ...args)) works the same", async () => {
+    const raw = await connect();
+    const ioredisLike = { call: (command: string, ...args: string[]) => raw.sendCommand([command, ...args]) };
+    const other = redisStore({ client: ioredisLike, prefix: 'test:' });
+    await other.set('io', 'v', 5);
+    expect(await store.get('io')).toBe('v');
+    expect(await other.lock('io-lock', async () => 'held')).toBe('held');
+    await other.delete('io');
+    expect(await other.get('io')).toBeNull();
+    expect(() => redisStore({ client: {} as never })).toThrow(/node-redis or ioredis/);
+  });
+
   it('a lock held too long times out instead of waiting forever', async () => {
     const impatient = redisStore({ client: await connect(), prefix: 'test:', lockWaitMs: 100 });
     let release!: () => void;
