@@ -2,10 +2,12 @@
 // the page's fetch() goes to bff.handler with the page's cookie jar, as a browser would send it.
 // (Chromium runs the same client end to end in test/server/e2e.test.ts.)
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, effectScope } from 'vue';
 
 import type { LocalIdp } from '../../demo/idp/server.mjs';
 import { AuthError } from '../../src/index.js';
 import { createCognitoAuth, type CognitoBffClient } from '../../src/bff/index.js';
+import { createCognitoAuthPlugin, useAuth } from '../../src/vue/index.js';
 import type { CognitoBff, CognitoBffConfig } from '../../src/server/index.js';
 import { APP, AppBrowser, bffFor, startPool } from './harness.js';
 
@@ -175,6 +177,19 @@ describe('cognito-spa-auth/bff', () => {
     await expect(auth.fetch('/auth/session')).rejects.toMatchObject({ code: 'login_required' });
     expect(auth.getState().error).toMatchObject({ code: 'session_expired' });
     expect(events).toEqual(['signedIn', 'sessionExpired', 'signedOut:session_expired']);
+  });
+
+  it('the Vue adapter works with it unchanged (the same CognitoAuth type)', async () => {
+    const { auth } = await signedIn();
+    const returned: string[] = [];
+    const app = createApp({ render: () => null });
+    app.use(createCognitoAuthPlugin(auth, { onCallback: ({ returnTo }) => returned.push(returnTo) }));
+    const scope = effectScope();
+    const vue = scope.run(() => app.runWithContext(() => useAuth()))!;
+    await expect.poll(() => vue.status.value).toBe('authenticated');
+    expect(vue.user.value?.principal).toBe('alice');
+    expect(returned).toEqual(['/app']); // init() said where the sign-in started
+    scope.stop();
   });
 
   it('refuses a bad config', () => {
