@@ -17,11 +17,34 @@ import type { CognitoBff, CognitoBffConfig } from './types.js';
 /** A logout request's body is `{ returnTo? }` at most. */
 const MAX_BODY = 4096;
 
+/** A small body as text, read no further than `MAX_BODY` bytes. */
+async function smallBody(req: Request): Promise<string> {
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_BODY) {
+      await reader.cancel();
+      throw new AuthError('invalid_config', 'the sign-out request body is too large');
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
 async function readReturnTo(req: Request): Promise<string | undefined> {
-  if (!req.body) return undefined;
-  const text = await req.text();
+  const text = await smallBody(req);
   if (!text.trim()) return undefined;
-  if (text.length > MAX_BODY) throw new AuthError('invalid_config', 'the sign-out request body is too large');
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -100,3 +100,11 @@ describe('toNodeHandler', () => {
     expect(upstream.at(-1)).toMatchObject({ url: '/upload', auth: expect.stringMatching(/^Bearer ey/) });
   });
 });
+
+describe('toNodeHandler, bodies', () => {
+  it('a sign-out body larger than it can be is refused without reading it all', async () => {
+    const res = await fetch(`${base}/auth/logout`, { method: 'POST', headers: { 'x-csrf': '1', origin: base }, body: `{"returnTo":"${'x'.repeat(1_000_000)}"}` });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/too large/) });
+  });
+});
