@@ -1,5 +1,5 @@
 export { createCognitoAuth } from './client.js';
-export { AuthError, isAuthError } from './errors.js';
+export { AuthError, isAuthError, isUserRefusal } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails } from './errors.js';
 export type {
   AuthEventMap,
