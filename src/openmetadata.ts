@@ -154,7 +154,7 @@ export function fromOpenMetadataConfig(
   oneOf(responseType, ['code', 'id_token'], (s) => s.toLowerCase());
   if (flag(lookup('disablePkce', [top, AUTH]))) fail(`${AUTH}.disablePkce`, 'is true: PKCE cannot be turned off');
   if (flag(either('useRolesFromProvider'))) {
-    fail(`${AUTHZ}.useRolesFromProvider`, "is true: admins from the token's roles claim are not followed here; pass false");
+    fail(`${AUTHZ}.useRolesFromProvider`, "is true: the token's roles claim is not followed here; pass false");
   }
 
   const mapping = list(lookup('jwtPrincipalClaimsMapping', [top, AUTH]));
@@ -201,10 +201,6 @@ export function fromOpenMetadataConfig(
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(config, { [key]: value });
   }
-  if (options.debug) {
-    const registration = list(either('allowedEmailRegistrationDomains'));
-    const signup = flag(lookup('enableSelfSignup', [top, AUTH])) === false || !!registration?.length && !registration.includes('all');
-    notes(config, text(responseType), urls.filter(isOm), signup);
-  }
+  if (options.debug) notes(config, text(responseType), urls.filter(isOm));
   return config;
 }

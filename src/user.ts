@@ -28,7 +28,7 @@ export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, e
   const key = identity ?? [first, first];
   const [name, raw] = key.map((k) => k && str(claims[k]));
   const at = raw?.includes('@');
-  if (!name || !at && identity) refuse('principal_claim_missing', `no ${identity ? key[+!!name] : cfg.principalClaims} claim${name ? ' with an email' : ''}`);
+  if (!name || !at && identity) refuse('principal_claim_missing', `no usable ${identity ? key[+!!name] : cfg.principalClaims} claim`);
   const principal = name!.split('@')[0]!.toLowerCase();
   const email = (at ? raw : pd && `${raw}@${pd}`)?.toLowerCase() || undefined;
   const domain = email?.split('@')[1];

@@ -5,7 +5,7 @@ import type { CognitoAuthConfig } from '../types.js';
  * rules are traps. Short on purpose (they ship in the script-tag build): README "OpenMetadata"
  * explains each.
  */
-export function notes(config: CognitoAuthConfig, responseType: string | undefined, dropped: string[], signup: boolean): void {
+export function notes(config: CognitoAuthConfig, responseType: string | undefined, dropped: string[]): void {
   const say = (m: string): void => console.warn(`[cognito-spa-auth] OpenMetadata ${m}`);
   if (responseType === 'id_token') say('responseType id_token: signing in with code + PKCE instead');
   for (const url of dropped) say(`publicKeyUrls: left out ${url} (OpenMetadata's bot key set)`);
@@ -20,5 +20,4 @@ export function notes(config: CognitoAuthConfig, responseType: string | undefine
   const first = config.jwtPrincipalClaims?.[0] ?? 'email';
   if (config.enforcePrincipalDomain && !names && first !== 'email') say(`enforcePrincipalDomain refuses users whose ${first} is not an email`);
   if (config.adminPrincipals?.some((a) => a.includes('@'))) say('adminPrincipals holds user names: use adminEmails for emails');
-  if (signup) say('enableSelfSignup / allowedEmailRegistrationDomains: decided by OpenMetadata, not here');
 }

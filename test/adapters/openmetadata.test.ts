@@ -7,6 +7,7 @@ import { AuthError, createCognitoAuth, fromOpenMetadataConfig, type CognitoAuthC
 import type { OpenMetadataAuthenticationConfiguration as Authn, OpenMetadataAuthorizerConfiguration as Authz } from '../../src/openmetadata.js';
 import { ALICE, APP, AUTHORITY, CALLBACK, CLIENT_ID, DOMAIN, createCognito, type CognitoMock } from '../support/cognito.js';
 import { cleanups, server } from '../support/setup.js';
+import { stockReplies } from '../../demo/vue/src/openmetadata.js';
 import { jsonFixture, yamlFixture } from './om-fixtures.js';
 
 const publicReply = jsonFixture<Authn>('openmetadata-config-auth-public.json');
@@ -173,6 +174,17 @@ describe('fromOpenMetadataConfig takes what OpenMetadata really serves', () => {
     expect(refusal(() => fromOpenMetadataConfig({ ...publicReply, provider: 'okta' })).message).toContain("'okta'");
   });
 
+  it("the Vue demo's config import works against the stock replies: alice is an admin, mallory signs in as herself", async () => {
+    const [authReply, authorizerReply] = stockReplies({ authority: AUTHORITY, clientId: CLIENT_ID });
+    const config = fromOpenMetadataConfig(authReply, { ...authorizerReply, adminPrincipals: ['alice'] });
+    await expect(signIn(config)).resolves.toMatchObject({ principal: 'alice', isAdmin: true });
+    await expect(signIn(config, { ...ALICE, 'cognito:username': 'mallory', email: 'mallory@other.org' })).resolves.toMatchObject({
+      principal: 'mallory',
+      domain: 'other.org',
+      isAdmin: false,
+    });
+  });
+
   it('the bare-metal yaml sections and the docs summary still map', () => {
     expect(fromOpenMetadataConfig(bareMetal as Authn)).toEqual({
       authority: 'https://cognito-idp.us-west-1.amazonaws.com/{User Pool ID}',
@@ -228,7 +240,7 @@ describe('the fields that decide users: OpenMetadata’s meaning, or refused by 
   });
 
   it('useRolesFromProvider: true is refused by name', () => {
-    expect(refusal(() => fromOpenMetadataConfig(publicReply, { ...authz, useRolesFromProvider: true })).message).toMatch(/useRolesFromProvider.*roles claim/);
+    expect(refusal(() => fromOpenMetadataConfig(publicReply, { ...authz, useRolesFromProvider: true })).message).toMatch(/useRolesFromProvider.*roles claim.*pass false/);
     expect(() => fromOpenMetadataConfig(publicReply, { ...authz, useRolesFromProvider: false })).not.toThrow();
   });
 
