@@ -19,4 +19,4 @@ export type {
   User,
 } from './types.js';
 export { fromOpenMetadataConfig } from './openmetadata.js';
-export type { OpenMetadataAuthenticationConfiguration, OpenMetadataAuthorizerConfiguration, OpenMetadataOidcConfiguration } from './openmetadata.js';
+export type { OpenMetadataAuthenticationConfiguration, OpenMetadataAuthorizerConfiguration, OpenMetadataOidcConfiguration, OpenMetadataOptions } from './openmetadata.js';

@@ -22,7 +22,7 @@ export interface OpenMetadataOidcConfiguration {
  * section of `conf/openmetadata.yaml` or of the stored settings, or the flat field summary of
  * OpenMetadata's docs (OIDC and authorizer fields at top level).
  */
-export interface OpenMetadataAuthenticationConfiguration {
+export interface OpenMetadataAuthenticationConfiguration extends OpenMetadataAuthorizerConfiguration {
   /** `aws-cognito` (any case); absent means Cognito. */
   provider?: string;
   /** `public`; `confidential` is refused (a browser is a public client). */
@@ -40,8 +40,17 @@ export interface OpenMetadataAuthenticationConfiguration {
   /** OpenMetadata's email-first flow: the claim holding the user's email. */
   emailClaim?: string;
   sessionExpiry?: number | string;
+  /** The flat summary's OIDC fields. */
+  discoveryUri?: string;
+  scope?: string;
+  prompt?: string;
+  maxAge?: number | string;
+  maxClockSkew?: number | string;
+  preferredJwsAlgorithm?: string;
+  disablePkce?: boolean | string;
+  /** Refused: a browser app is a public client. */
+  clientSecret?: string;
   oidcConfiguration?: OpenMetadataOidcConfiguration | null;
-  [field: string]: unknown;
 }
 
 /** OpenMetadata's `authorizerConfiguration` (`/api/v1/system/config/authorizer` serves `principalDomain` only). */
@@ -52,6 +61,9 @@ export interface OpenMetadataAuthorizerConfiguration {
   enforcePrincipalDomain?: boolean | string;
   allowedDomains?: string[] | string;
   allowedEmailDomains?: string[] | string;
+  /** `true` is refused: the SDK does not follow the token's `roles` claim. */
+  useRolesFromProvider?: boolean | string;
+  /** `className`, `containerRequestFilter`, `botDomain`, ...: the server's. */
   [field: string]: unknown;
 }
 
