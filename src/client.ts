@@ -10,7 +10,7 @@ import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
 import { openStorages, type SessionRecord } from './store.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
+import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
 
@@ -148,7 +148,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     if (!p) {
       state.dispatch({ type: 'loading' });
       p = completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
-        .then((r) => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo }))
+        .then((r): CallbackResult => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }))
         .catch((e: unknown) => {
           const err = e instanceof AuthError ? e : new AuthError('token_request_failed', 'the callback failed', { cause: e });
           state.dispatch({ type: 'failed', error: err });
@@ -159,7 +159,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
-  let initP: Promise<AuthState> | null = null;
+  let initP: Promise<InitResult> | null = null;
   async function token(kind: 'accessToken' | 'idToken', force = false): Promise<string> {
     const r = session;
     if (!r) throw new AuthError('login_required', 'not signed in');
@@ -196,7 +196,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
         tabs();
         if (!isCallback()) return restore();
         try {
-          await handleCallback();
+          const { returnTo, appState } = await handleCallback();
+          return { ...state.getState(), returnTo, appState };
         } catch (e) {
           // A replayed callback (reload, back button) while a session is stored: the replay changes
           // nothing, so keep the user signed in. Otherwise the error stays in the state.

@@ -10,6 +10,7 @@ export type {
   CognitoAuth,
   CognitoAuthConfig,
   GetAccessTokenOptions,
+  InitResult,
   Prompt,
   SignInOptions,
   SignOutOptions,

@@ -29,6 +29,8 @@ export interface TransactionRecord {
   redirectUri: string;
   scope: string;
   returnTo: string;
+  /** `signIn({ appState })`, kept here only (never sent to Cognito). */
+  appState?: unknown;
   maxAge?: number;
   createdAt: number;
 }

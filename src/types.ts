@@ -56,6 +56,12 @@ export interface SignInOptions {
   loginHint?: string;
   lang?: string;
   scopes?: string | string[];
+  /**
+   * Any JSON-serialisable value to get back after the callback (`handleCallback()` / `init()`):
+   * kept in the sign-in transaction in this browser, never sent to Cognito. At most 8,192
+   * characters as JSON.
+   */
+  appState?: unknown;
 }
 
 export interface SignOutOptions {
@@ -96,6 +102,16 @@ export interface AuthState {
 export interface CallbackResult {
   user: User;
   returnTo: string;
+  /** The `appState` given to `signIn()`, when there was one. */
+  appState?: unknown;
+}
+
+/** What `init()` resolves: the state, and after a callback it completed, where to go and the app state. */
+export interface InitResult extends AuthState {
+  /** Set when this `init()` completed a sign-in: the same-origin path to show (`signIn`'s `returnTo`). */
+  readonly returnTo?: string;
+  /** Set when this `init()` completed a sign-in that was given an `appState`. */
+  readonly appState?: unknown;
 }
 
 /** Why a session ended. */
@@ -114,7 +130,8 @@ export interface CognitoAuth {
   getState(): AuthState;
   subscribe(listener: (state: AuthState) => void): () => void;
   on<E extends AuthEventName>(event: E, listener: (payload: AuthEventMap[E]) => void): () => void;
-  init(): Promise<AuthState>;
+  /** Restore the session, or on the callback URL complete the sign-in (then `returnTo` and `appState` are set). */
+  init(): Promise<InitResult>;
   isCallback(url?: string): boolean;
   signIn(options?: SignInOptions): Promise<void>;
   handleCallback(url?: string): Promise<CallbackResult>;
