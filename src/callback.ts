@@ -55,16 +55,19 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   cleanAddressBar(url);
   const q = url.searchParams;
   const state = q.get('state');
+  const error = q.get('error');
+  const description = q.get('error_description') ?? undefined;
+  const idpError = (): AuthError =>
+    new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error: error ?? undefined, errorDescription: description });
+  // Cognito sometimes redirects an error without state: it is still why the sign-in failed. No
+  // transaction is touched, so a sign-in in progress stays usable.
+  if (error !== null && !state) throw idpError();
   if (!state) throw new AuthError('state_mismatch', 'the callback has no state: start the sign-in again');
   const tx = takeTransaction(d.txStore, cfg.clientId, state);
   if (!tx) {
     throw new AuthError('state_mismatch', 'the callback state is unknown or was already used (a reload, the back button or another tab): start the sign-in again');
   }
-  const error = q.get('error');
-  if (error !== null) {
-    const description = q.get('error_description') ?? undefined;
-    throw new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error, errorDescription: description });
-  }
+  if (error !== null) throw idpError();
   const code = q.get('code');
   if (!code) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
   // The code exchange travels while the engine chunk and the key sets load.

@@ -10,17 +10,12 @@ export async function request(url: string, init: RequestInit, timeoutMs: number)
   const ctrl = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Not every fetch stops reading a body when its signal aborts: the deadline races the read too.
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      ctrl.abort();
-      reject(new Error('deadline'));
-    }, timeoutMs);
-  });
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(ctrl.abort()), timeoutMs)));
   try {
-    const res = await Promise.race([fetch(url, { ...init, redirect: 'error', signal: ctrl.signal }), deadline]);
+    const res = await fetch(url, { ...init, redirect: 'error', signal: ctrl.signal });
     const body = await Promise.race([res.text(), deadline]);
-    const empty = res.status === 204 || res.status === 205 || res.status === 304;
-    return new Response(empty ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    // An empty body is null: a 204 may not be built with one.
+    return new Response(body || null, { status: res.status, statusText: res.statusText, headers: res.headers });
   } catch (cause) {
     const what = ctrl.signal.aborted ? `timed out after ${timeoutMs} ms` : 'failed';
     throw new AuthError('network_error', `request to ${new URL(url).origin} ${what}`, { cause });

@@ -20,7 +20,7 @@ const asText = (v: unknown): string | undefined => (v == null ? undefined : type
  * `principal_claim_missing`, `email_not_verified`, `principal_domain_forbidden`.
  * Touches no browser API: a backend-for-frontend reuses it.
  */
-export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, expiresAt: number): User {
+export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, expiresAt: number, idTokenExpiresAt: number): User {
   const { identity, principalDomain: pd, domains } = cfg;
   // A mapping's username and email claims override jwtPrincipalClaims; else the first present
   // principal claim gives both. `raw` is the value the email and the domain come from.
@@ -63,5 +63,6 @@ export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, e
     attributes,
     claims: Object.freeze({ ...claims }),
     expiresAt,
+    idTokenExpiresAt,
   };
 }

@@ -18,7 +18,7 @@ it('an empty callbackUrl needs the origin from the caller when no page exists', 
 
 it('the user rules run without a window', () => {
   const cfg = normalizeConfig({ ...fromOpenMetadataConfig(reply, { principalDomain: 'example.com', adminEmails: ['ann@example.com'] }, { origin: 'https://om.example.org' }) });
-  const user = toUser({ sub: 's', 'cognito:username': 'Ann', email: 'Ann@Example.com', email_verified: true, 'cognito:groups': ['us-east-1_TestPool_Okta'] }, cfg, 1);
-  expect(user).toMatchObject({ principal: 'ann', email: 'ann@example.com', isAdmin: true, provider: 'Okta', expiresAt: 1 });
-  expect(() => toUser({ sub: 's', email: 'ann@example.com', email_verified: 'false' }, cfg, 1)).toThrow(expect.objectContaining({ code: 'email_not_verified' }));
+  const user = toUser({ sub: 's', 'cognito:username': 'Ann', email: 'Ann@Example.com', email_verified: true, 'cognito:groups': ['us-east-1_TestPool_Okta'] }, cfg, 1, 2);
+  expect(user).toMatchObject({ principal: 'ann', email: 'ann@example.com', isAdmin: true, provider: 'Okta', expiresAt: 1, idTokenExpiresAt: 2 });
+  expect(() => toUser({ sub: 's', email: 'ann@example.com', email_verified: 'false' }, cfg, 1, 2)).toThrow(expect.objectContaining({ code: 'email_not_verified' }));
 });
