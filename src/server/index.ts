@@ -8,5 +8,5 @@ export type { AuthErrorCode } from '../errors.js';
 export type { BffSession, ClientAuthenticationMethod, CognitoBff, CognitoBffConfig, SessionStore } from './types.js';
 export type { NodeHandler, NodeRequestLike, NodeResponseLike } from './node.js';
 export type { RedisClientLike, RedisStoreOptions } from './stores/redis.js';
-export type { OpenMetadataBffConfig } from './openmetadata.js';
+export type { OpenMetadataBffConfig, OpenMetadataServerOptions } from './openmetadata.js';
 export type { User } from '../types.js';

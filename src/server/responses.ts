@@ -38,7 +38,7 @@ const STATUS: Partial<Record<string, number>> = {
  */
 export function errorJson(e: AuthError, setCookies: string[] = [], signedOut?: SignOutReason): Response {
   // Whatever ended the session, the page must sign in again: 401 (the browser client then signs out too).
-  const status = signedOut ? 401 : isUserRefusal(e) ? 403 : (STATUS[e.code] ?? 400);
+  const status = signedOut ? 401 : isUserRefusal(e) ? 403 : (STATUS[(e as AuthError).code] ?? 400);
   return json(status, { ...toNotice(e), ...(signedOut ? { signedOut } : {}) }, setCookies);
 }
 

@@ -68,7 +68,7 @@ describe("fromOpenMetadataServerConfig: OpenMetadata's confidential client", () 
 
   it('the field summary: secret, basic authentication, serverUrl; what means nothing with Cognito dropped with a note', () => {
     const notes: string[] = [];
-    const config = fromOpenMetadataServerConfig(summary as never, undefined, (n) => notes.push(n));
+    const config = fromOpenMetadataServerConfig(summary as never, undefined, { onNote: (n) => notes.push(n) });
     expect(config).toMatchObject({
       authority: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_ABC123DEF',
       clientId: '1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p',
@@ -107,7 +107,7 @@ describe("fromOpenMetadataServerConfig: OpenMetadata's confidential client", () 
       },
       authorizerConfiguration: { className: 'org.openmetadata.service.security.DefaultAuthorizer', adminPrincipals: ['admin'], principalDomain: 'example.com' },
     };
-    const config = fromOpenMetadataServerConfig(yaml as never, undefined, (n) => notes.push(n));
+    const config = fromOpenMetadataServerConfig(yaml as never, undefined, { onNote: (n) => notes.push(n) });
     expect(config).toMatchObject({
       clientId: 'om-client',
       clientSecret: 'om-secret',
@@ -120,9 +120,8 @@ describe("fromOpenMetadataServerConfig: OpenMetadata's confidential client", () 
     });
     expect(config).not.toHaveProperty('maxAge'); // "0": unset
     const text = notes.join('\n');
-    expect(text).toMatch(/callbackUrl is empty: using https:\/\/om\.example\.com\/callback/);
-    expect(text).toMatch(/disablePkce: true is dropped: PKCE stays on/);
-    expect(text).toMatch(/authenticationConfiguration\.responseType 'id_token' is dropped/);
+    expect(text).toMatch(/oidcConfiguration\.disablePkce is dropped: PKCE stays on/);
+    expect(text).toMatch(/authenticationConfiguration\.responseType is dropped: it is OpenMetadata's browser setting/);
     expect(text).toMatch(/oidcConfiguration\.tokenValidity is dropped/);
     expect(text).toMatch(/oidcConfiguration\.type is dropped/);
     expect(text).toMatch(/authorizerConfiguration\.className is dropped/);
@@ -136,6 +135,6 @@ describe("fromOpenMetadataServerConfig: OpenMetadata's confidential client", () 
     ['the implicit flow', { responseType: 'id_token' }, /responseType/],
   ])('refuses %s', (_name, change, message) => {
     const authn = { authority: BASE.authority, clientId: 'c', callbackUrl: BASE.callbackUrl, oidcConfiguration: { secret: 's', ...change } };
-    expect(() => fromOpenMetadataServerConfig(authn as never, undefined, () => undefined)).toThrow(message);
+    expect(() => fromOpenMetadataServerConfig(authn as never, undefined, { onNote: () => undefined })).toThrow(message);
   });
 });
