@@ -162,17 +162,15 @@ function mapping(value: unknown): Array<[string, string]> {
  * Validate a user's config and fill in the defaults.
  * Throws `AuthError('invalid_config')` naming the first wrong field.
  */
-export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
-  return checkConfig(input, (key) => KNOWN.has(key), REFUSED);
-}
-
-/**
- * The validation the browser client and the server share: `accepts(key)` says which fields the
- * caller takes (it checks its own further fields itself), `refused` which it refuses and why.
- */
-export function checkConfig(input: unknown, accepts: (key: string) => boolean, refused: Record<string, string>): NormalizedConfig {
+export function normalizeConfig(
+  input: CognitoAuthConfig,
+  // The server (cognito-spa-auth/server) validates its config with this too: its own fields accepted,
+  // the browser-only ones refused; it checks its further fields itself.
+  accepts: (key: string) => boolean = (key) => KNOWN.has(key),
+  refused: Record<string, string> = REFUSED,
+): NormalizedConfig {
   if (!input || typeof input !== 'object') throw configError('(root)', 'an object is expected');
-  const raw = input as Record<string, unknown>;
+  const raw = input as unknown as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
     if (key in refused && raw[key] !== undefined && raw[key] !== '') throw configError(key, refused[key] as string);
     if (key === 'responseType' && raw[key] !== undefined && raw[key] !== 'code') {

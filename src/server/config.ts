@@ -1,4 +1,5 @@
-import { BROWSER_ONLY, KNOWN, checkConfig, checkUrl, configError, type NormalizedConfig } from '../config.js';
+import { BROWSER_ONLY, KNOWN, checkUrl, configError, normalizeConfig, type NormalizedConfig } from '../config.js';
+import type { CognitoAuthConfig } from '../types.js';
 import type { ClientAuthenticationMethod, CognitoBffConfig, SessionStore } from './types.js';
 
 /** The BFF's config after validation. */
@@ -47,7 +48,8 @@ function isStore(s: unknown): s is SessionStore {
  * own fields. Throws `AuthError('invalid_config')` naming the first wrong field.
  */
 export function normalizeBffConfig(input: CognitoBffConfig): BffSettings {
-  const cfg = checkConfig(input, (k) => (KNOWN.has(k) && !BROWSER_ONLY.includes(k)) || SERVER_FIELDS.has(k), REFUSED);
+  // The browser's own validation, with the server's fields accepted and the browser-only ones refused.
+  const cfg = normalizeConfig(input as unknown as CognitoAuthConfig, (k) => (KNOWN.has(k) && !BROWSER_ONLY.includes(k)) || SERVER_FIELDS.has(k), REFUSED);
   const raw = input as unknown as Record<string, unknown>;
   if (typeof raw.clientSecret !== 'string' || !raw.clientSecret.trim()) {
     throw configError('clientSecret', "the app client's secret is required: the BFF is a confidential client");
