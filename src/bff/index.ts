@@ -42,7 +42,6 @@ interface SessionReply {
   signedIn?: boolean;
   returnTo?: string;
   appState?: unknown;
-  exposeAccessToken: boolean;
 }
 
 const fail = (code: AuthErrorCode, message: string, details?: ConstructorParameters<typeof AuthError>[2]): never => {
@@ -66,7 +65,6 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
   const events = createEmitter();
   const go = (url: string): void => (navigate ?? ((u) => location.assign(u)))(url);
   const user = (): User | null => state.getState().user;
-  let exposed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let channel: BroadcastChannel | undefined;
   let initP: Promise<InitResult> | undefined;
@@ -110,7 +108,6 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
       const b = await call<SessionReply>('/session');
       if (!b.user) return state.dispatch({ type: 'failed', error: toError(b.error) });
       const before = user();
-      exposed = b.exposeAccessToken;
       state.dispatch({ type: 'authenticated', user: b.user });
       if (!before && (b.signedIn || fromTab)) {
         events.emit('signedIn', { user: b.user });
@@ -152,10 +149,8 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     },
     handleCallback: () => unsupported('handleCallback()'),
     getUser: user,
-    async getAccessToken(options) {
-      if (user() && !exposed) return unsupported('getAccessToken() without exposeAccessToken (use auth.fetch())');
-      return (await call<{ accessToken: string }>(`/token${options?.forceRefresh ? '?forceRefresh=1' : ''}`)).accessToken;
-    },
+    // Without exposeAccessToken the server answers `unsupported` (call APIs with auth.fetch() then).
+    getAccessToken: async (options) => (await call<{ accessToken: string }>(`/token${options?.forceRefresh ? '?forceRefresh=1' : ''}`)).accessToken,
     getIdToken: () => unsupported('getIdToken()'),
     async signOut(options = {}) {
       const reply = call<{ url: string }>('/logout', { method: 'POST', body: JSON.stringify(options) });

@@ -152,7 +152,11 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
         case '/logout':
           return guarded(req, 'POST', () => logout(req));
         case '/token':
-          if (s.exposeAccessToken) return guarded(req, 'GET', () => token(req, url));
+          return guarded(req, 'GET', async () =>
+            s.exposeAccessToken
+              ? token(req, url)
+              : errorJson(new AuthError('unsupported', 'the access token stays on the server (exposeAccessToken is off): call APIs through the proxy with auth.fetch()'))
+          );
       }
       return refuse(404, 'not_found', 'no such BFF route');
     }
