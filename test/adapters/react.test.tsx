@@ -151,6 +151,36 @@ describe('React adapter', () => {
       expect(authorizeUrls(app.navigations)).toHaveLength(1); // only the sign-in before
     });
 
+    it("after the user's own sign-out shows the signed-out state, not a sign-in redirect (unless asked)", async () => {
+      const app = await createTestApp();
+      await app.signInAs(ALICE);
+      await app.auth.signOut(); // Cognito's /logout then brings the browser back: a new page
+      const before = app.navigations.length;
+      window.happyDOM?.setURL('https://app.example.com/');
+      render(
+        <CognitoAuthProvider auth={app.another()}>
+          <RequireAuth fallback={<p>Signing you in…</p>}><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(await screen.findByText(/You have signed out/)).toBeTruthy();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(app.navigations).toHaveLength(before);
+      // Its button signs in again.
+      await act(async () => void fireEvent.click(screen.getByText('Sign in')));
+      await vi.waitFor(() => expect(authorizeUrls(app.navigations)).toHaveLength(2));
+      cleanup();
+
+      await app.another().signOut();
+      render(
+        <CognitoAuthProvider auth={app.another()}>
+          <RequireAuth signedOutFallback={<p>Bye</p>}><p>Secret</p></RequireAuth>
+          <RequireAuth signInAfterSignOut><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(await screen.findByText('Bye')).toBeTruthy();
+      await vi.waitFor(() => expect(authorizeUrls(app.navigations)).toHaveLength(3)); // the second one asked
+    });
+
     it('with redirect={false} renders the fallback and does not navigate', async () => {
       const app = await createTestApp();
       render(
