@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError, type CallbackResult } from '../../src/index.js';
 import { CognitoAuthProvider, RequireAuth, useAuth } from '../../src/react/index.js';
+import { createTestAuth } from '../../src/testing/index.js';
 import { ALICE } from '../support/cognito.js';
 import { baseConfig, createTestApp } from '../support/app.js';
 
@@ -215,6 +216,41 @@ describe('React adapter', () => {
       );
       expect(await screen.findByText('Failed: token_request_failed')).toBeTruthy();
       expect(authorizeUrls(broken.navigations)).toHaveLength(1); // only the one reachCallback made
+    });
+  });
+
+  describe('in each auth state (driven by the test kit)', () => {
+    it('RequireAuth follows loading, signed in, renewed, expired and error', async () => {
+      const auth = createTestAuth({ status: 'loading' });
+      render(
+        <CognitoAuthProvider auth={auth}>
+          <Status />
+          <RequireAuth fallback={<p>Loading</p>} errorFallback={(e) => <p>Failed: {e.code}</p>} redirect={false}><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(screen.getByText('Loading')).toBeTruthy();
+      act(() => void auth.signInAs('alice'));
+      expect(screen.getByText('Secret')).toBeTruthy();
+      expect(screen.getByText('Hello alice')).toBeTruthy();
+      act(() => auth.renew());
+      expect(screen.getByText('Secret')).toBeTruthy();
+      act(() => auth.expire());
+      expect(screen.getByText('Loading')).toBeTruthy(); // redirect={false}: the fallback, no sign-in
+      expect(screen.getByRole('alert').textContent).toMatch(/^session_expired/);
+      act(() => auth.fail(new AuthError('idp_error', 'denied')));
+      expect(screen.getByText('Failed: idp_error')).toBeTruthy();
+      expect(auth.callsTo('signIn')).toEqual([]);
+      await Promise.resolve();
+      expect(auth.callsTo('init')).toHaveLength(1);
+    });
+
+    it('onCallback gets returnTo and appState from init()', async () => {
+      const auth = createTestAuth({ user: 'bob', callback: { returnTo: '/reports', appState: { tab: 2 } } });
+      const onCallback = vi.fn<(r: CallbackResult) => void>();
+      render(<CognitoAuthProvider auth={auth} onCallback={onCallback}><Status /></CognitoAuthProvider>);
+      await vi.waitFor(() => expect(onCallback).toHaveBeenCalledTimes(1));
+      expect(onCallback.mock.calls[0]?.[0]).toMatchObject({ returnTo: '/reports', appState: { tab: 2 } });
+      expect(screen.getByText('Hello bob')).toBeTruthy();
     });
   });
 });
