@@ -12,6 +12,8 @@ export interface DemoUser {
   phone_number?: string;
   phone_number_verified?: boolean;
   groups?: string[];
+  /** Custom attributes (`custom:tenant`), put in the ID token as Cognito does. */
+  attributes?: Record<string, string>;
 }
 
 export interface IdpOptions {
@@ -64,6 +66,7 @@ export interface PublicUser {
   name?: string;
   given_name?: string;
   groups: string[];
+  attributes?: Record<string, string>;
 }
 
 export interface LocalIdp {
