@@ -5,7 +5,7 @@ import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
-import { createRenewer, needsRenew, sessionEnd } from './renew.js';
+import { createRenewer, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
 import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
@@ -38,7 +38,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let engine: Promise<Engine> | null = null;
   const loadEngine = (): Promise<Engine> =>
     (engine ??= import('./engine.js').then(
-      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) }),
+      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
       (cause: unknown) => {
         engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
         throw new AuthError('network_error', "the SDK's token-verification code could not be loaded", { cause });
@@ -52,7 +52,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
 
   // Set by the user's own signOut(), until the next signIn(): survives the reload that /logout causes.
   const outKey = rec.ownPrefix(cfg.clientId) + 'signedOut';
-  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt);
+  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt, r.idExpiresAt);
 
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
@@ -86,10 +86,17 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
 
   function onTabMessage(m: TabMessage): void {
     if (m.t === 'session') {
-      fromTabs = m.record;
+      // Another tab's record gets the checks a stored one gets: any script of the origin can post.
+      const r = rec.asSessionRecord(m.record, cfg);
+      if (!r) return warn('ignored a session from another tab that is not one of this client');
+      fromTabs = r;
       // With shared storage every tab shows the same session; elsewhere a tab keeps its own.
-      if (cfg.storage === 'local' && m.record.clientId === cfg.clientId && m.record.updatedAt > (session?.updatedAt ?? 0)) {
-        adopt(m.record, session?.sub === m.record.sub ? 'other_tab' : 'signedIn');
+      if (cfg.storage === 'local' && r.updatedAt > (session?.updatedAt ?? 0)) {
+        try {
+          adopt(r, session?.sub === r.sub ? 'other_tab' : 'signedIn');
+        } catch (e) {
+          warn('ignored a session from another tab whose user may not sign in here', e);
+        }
       }
     } else if (cfg.storage === 'local' && session) {
       end('other_tab', undefined, false);
@@ -106,6 +113,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       const e = await loadEngine();
       return e.refresh(cfg, await endpoints(), base, e.keys);
     },
+    locked(force, startedWith) {
+      return loadEngine().then((e) => e.renewLocked(this, force, startedWith));
+    },
     adopt: (r) => void adopt(r, 'renewed'),
     end,
     emit: events.emit,
@@ -115,12 +125,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   function restore(): AuthState {
     const r = rec.readSession(storage().tokens, cfg, warn);
     if (!r) return (state.dispatch({ type: 'unauthenticated', signedOut: !!storage().transactions.get(outKey) }), state.getState());
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= sessionEnd(r, cfg)) {
-      session = r;
+    session = r;
+    if (sessionOver(r, cfg)) {
       end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
-    } else if (!r.refreshToken && now >= r.expiresAt) {
-      session = r;
+    } else if (!r.refreshToken && !isValid(r, 'accessToken')) {
       end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
     } else {
       try {
@@ -141,9 +149,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       return false;
     }
     const cb = new URL(cfg.callbackUrl);
-    return u.origin === cb.origin && u.pathname === cb.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
+    // A code or an error on the callback path: with or without state (Cognito sends some errors
+    // without it; a code without it is refused as state_mismatch).
+    return u.origin === cb.origin && u.pathname === cb.pathname && (u.searchParams.has('code') || u.searchParams.has('error'));
   };
 
+  let initP: Promise<InitResult> | null = null;
   const callbacks = new Map<string, Promise<CallbackResult>>();
   function handleCallback(url: string = here()): Promise<CallbackResult> {
     // The same callback URL handled twice at once (e.g. React StrictMode) is one exchange.
@@ -162,21 +173,20 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
-  let initP: Promise<InitResult> | null = null;
-  async function token(kind: 'accessToken' | 'idToken', force = false): Promise<string> {
+  /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
+  async function token(kind: TokenKind, force = false): Promise<string> {
     const r = session;
     if (!r) throw new AuthError('login_required', 'not signed in');
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= sessionEnd(r, cfg)) {
+    if (sessionOver(r, cfg)) {
       const err = new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again');
       end('session_expired', err);
       throw err;
     }
-    if (!force && !needsRenew(r, cfg)) return r[kind];
-    if (!r.refreshToken) {
-      if (now < r.expiresAt && !force) return r[kind];
-      const err = new AuthError('login_required', force ? 'there is no refresh token to renew with' : 'the access token expired and there is no refresh token');
-      if (now >= r.expiresAt) end('token_expired', err);
+    if (!force && !needsRenew(r, cfg, kind)) return r[kind];
+    if (!renewer.canRenew(r)) {
+      if (!force && isValid(r, kind)) return r[kind];
+      const err = new AuthError('login_required', force ? 'the session cannot be renewed' : `the ${kind === 'idToken' ? 'ID' : 'access'} token expired and it cannot be renewed`);
+      if (!isValid(r, 'accessToken')) end('token_expired', err);
       throw err;
     }
     try {
@@ -184,7 +194,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     } catch (e) {
       // A transient fault (the session is still there) while the token is still valid: use it.
       const still = session;
-      if (!force && still && Math.floor(Date.now() / 1000) < still.expiresAt) return still[kind];
+      if (!force && still && isValid(still, kind)) return still[kind];
       throw e;
     }
   }

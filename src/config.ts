@@ -4,6 +4,8 @@ import type { CognitoAuthConfig, Prompt, StorageLike, TokenValidationAlgorithm }
 /** The config after validation: every default filled in, every URL checked. */
 export interface NormalizedConfig {
   authority: string;
+  /** Every issuer accepted: `authority`, then the configured `issuers` (replicas of the same pool). */
+  issuers: string[];
   clientId: string;
   callbackUrl: string;
   domain?: string;
@@ -38,7 +40,7 @@ export interface Endpoints {
 }
 
 const KNOWN = new Set<string>([
-  'authority', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
+  'authority', 'issuers', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
@@ -77,6 +79,17 @@ export function checkUrl(field: string, value: unknown): URL {
 }
 
 const trimSlash = (s: string): string => s.replace(/\/+$/, '');
+
+/** The user pool id an issuer URL names: its last path segment (`us-east-1_AbC123`). */
+const poolId = (issuer: string): string => new URL(issuer).pathname.split('/').pop() ?? '';
+
+/** A further issuer of the same pool (a Multi-Region replica): its URL, checked. */
+function replicaOf(authority: string, value: string, i: number): string {
+  const issuer = trimSlash(checkUrl(`issuers[${i}]`, value).href);
+  const pool = poolId(authority);
+  if (!pool || poolId(issuer) !== pool) throw configError(`issuers[${i}]`, `"${value}" must be an issuer of the same user pool as authority (${pool || 'authority names no pool id'})`);
+  return issuer;
+}
 
 function stringList(field: string, value: unknown, fallback: string[]): string[] {
   if (value === undefined) return fallback;
@@ -157,7 +170,8 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   const callback = checkUrl('callbackUrl', raw.callbackUrl);
   const domain = raw.domain === undefined ? undefined : trimSlash(checkUrl('domain', raw.domain).href);
   const logoutUrl = raw.logoutUrl === undefined ? `${callback.origin}/` : checkUrl('logoutUrl', raw.logoutUrl).href;
-  const publicKeyUrls = stringList('publicKeyUrls', raw.publicKeyUrls, [`${authority}/.well-known/jwks.json`]);
+  const issuers = [authority, ...stringList('issuers', raw.issuers, []).map((u, i) => replicaOf(authority, u, i))];
+  const publicKeyUrls = stringList('publicKeyUrls', raw.publicKeyUrls, issuers.map((i) => `${i}/.well-known/jwks.json`));
   publicKeyUrls.forEach((u, i) => checkUrl(`publicKeyUrls[${i}]`, u));
   if (publicKeyUrls.length === 0) throw configError('publicKeyUrls', 'at least one JWKS URL is expected');
   const alg = (raw.tokenValidationAlgorithm ?? 'RS256') as TokenValidationAlgorithm;
@@ -172,6 +186,7 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
   return {
     authority,
+    issuers,
     clientId: raw.clientId.trim(),
     callbackUrl: callback.href,
     domain,

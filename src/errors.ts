@@ -60,6 +60,12 @@ export class AuthError extends Error {
 export const tokenInvalid = (reason: string, message: string, cause?: unknown): AuthError =>
   new AuthError('id_token_invalid', message, { reason, cause });
 
+/**
+ * `true` when `e` says the tokens are genuine but this user may not be signed in here (e.g.
+ * `principal_domain_forbidden`): a sign-in is refused, a renewed session ends.
+ */
+export const isUserRefusal = (e: unknown): boolean => isAuthError(e, 'principal_domain_forbidden');
+
 /** `true` when `e` is an AuthError with one of the given codes. */
 export const isAuthError = (e: unknown, ...codes: AuthErrorCode[]): e is AuthError =>
   e instanceof AuthError && (codes.length === 0 || codes.includes(e.code));

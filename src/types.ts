@@ -16,6 +16,12 @@ export type TokenValidationAlgorithm = 'RS256' | 'RS384' | 'RS512';
 /** The configuration of {@link createCognitoAuth}; see the README's config table. */
 export interface CognitoAuthConfig {
   authority: string;
+  /**
+   * Further issuers of the same user pool to accept besides `authority` (Multi-Region replicas
+   * with the original issuer setting). Each must name the same pool id. Without `publicKeyUrls`,
+   * the key sets of `authority` and of each issuer are used.
+   */
+  issuers?: string[];
   clientId: string;
   callbackUrl: string;
   domain?: string;
@@ -81,6 +87,8 @@ export interface User {
   claims: Readonly<Record<string, unknown>>;
   /** Access token expiry, epoch seconds. */
   expiresAt: number;
+  /** ID token expiry, epoch seconds: Cognito sets it apart from the access token's (often shorter). */
+  idTokenExpiresAt: number;
 }
 
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated' | 'error';
@@ -113,7 +121,16 @@ export interface InitResult extends AuthState {
 }
 
 /** Why a session ended. */
-export type SignOutReason = 'user' | 'invalid_grant' | 'id_token_invalid' | 'session_expired' | 'token_expired' | 'other_tab' | 'reset';
+export type SignOutReason =
+  | 'user'
+  | 'invalid_grant'
+  | 'id_token_invalid'
+  /** A renewed ID token maps to a user who may no longer sign in here (e.g. the email left the domain). */
+  | 'user_refused'
+  | 'session_expired'
+  | 'token_expired'
+  | 'other_tab'
+  | 'reset';
 
 export interface AuthEventMap {
   signedIn: { user: User };

@@ -14,7 +14,7 @@ const asText = (v: unknown): string | undefined =>
  * attributes from `field:claim` pairs, admins by principal or email, groups from `cognito:groups`.
  * Throws `principal_domain_forbidden` when the domain is enforced and differs.
  */
-export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, expiresAt: number): User {
+export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, expiresAt: number, idTokenExpiresAt: number): User {
   let principal: string | undefined;
   for (const name of cfg.principalClaims) {
     principal = str(claims[name]);
@@ -47,5 +47,6 @@ export function toUser(claims: Record<string, unknown>, cfg: NormalizedConfig, e
     attributes,
     claims: Object.freeze({ ...claims }),
     expiresAt,
+    idTokenExpiresAt,
   };
 }

@@ -107,7 +107,8 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
   }
   function renew(expiresIn = 3600): void {
     if (!user) throw new AuthError('login_required', 'not signed in');
-    user = { ...user, expiresAt: Math.floor(Date.now() / 1000) + expiresIn };
+    const at = Math.floor(Date.now() / 1000) + expiresIn;
+    user = { ...user, expiresAt: at, idTokenExpiresAt: at };
     renewError = null;
     state.dispatch({ type: 'authenticated', user });
     events.emit('tokensRenewed', { user, expiresAt: user.expiresAt });

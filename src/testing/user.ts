@@ -21,6 +21,7 @@ export function testUser(input: string | Partial<User> = {}): User {
   const domain = u.domain ?? email?.split('@')[1];
   const groups = [...(u.groups ?? [])];
   const expiresAt = u.expiresAt ?? nowS() + 3600;
+  const idTokenExpiresAt = u.idTokenExpiresAt ?? expiresAt;
   const claims: Record<string, unknown> = {
     sub: `00000000-0000-4000-8000-${[...principal].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 0xffffffffffff, 7).toString(16).padStart(12, '0')}`,
     'cognito:username': principal,
@@ -31,7 +32,7 @@ export function testUser(input: string | Partial<User> = {}): User {
     token_use: 'id',
     auth_time: nowS(),
     iat: nowS(),
-    exp: expiresAt,
+    exp: idTokenExpiresAt,
     ...u.claims,
   };
   return {
@@ -43,6 +44,7 @@ export function testUser(input: string | Partial<User> = {}): User {
     attributes: { ...u.attributes },
     claims: Object.freeze(claims),
     expiresAt,
+    idTokenExpiresAt,
   };
 }
 
@@ -61,7 +63,7 @@ export function fakeToken(user: User, use: 'id' | 'access'): string {
   const { claims } = user;
   const payload =
     use === 'id'
-      ? { ...claims, exp: user.expiresAt }
+      ? { ...claims, exp: user.idTokenExpiresAt }
       : {
           sub: claims.sub,
           username: claims['cognito:username'] ?? user.principal,
