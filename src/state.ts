@@ -18,7 +18,7 @@ export function reduce(state: AuthState, action: Action): AuthState {
     case 'authenticated':
       return { status: 'authenticated', user: action.user, error: null };
     case 'unauthenticated':
-      return { status: 'unauthenticated', user: null, error: action.error ?? null, signedOut: action.signedOut };
+      return { status: 'unauthenticated', user: null, error: action.error ?? null, signedOut: action.signedOut || undefined };
     case 'failed':
       return { status: 'error', user: null, error: action.error };
   }

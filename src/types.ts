@@ -99,7 +99,7 @@ export interface AuthState {
   readonly error: AuthError | null;
   /**
    * `true` while unauthenticated because the user signed out with `signOut()` in this tab, until
-   * the next `signIn()`; it survives the reload that Cognito's `/logout` causes. The adapters show
+   * the next `signIn()` (absent otherwise); it survives the reload that Cognito's `/logout` causes. The adapters show
    * the signed-out state then instead of sending the user straight back to sign-in.
    */
   readonly signedOut?: boolean;

@@ -34,7 +34,9 @@ describe.each([
     process.env.IDP_ISSUER_PORT = String(issuer);
     process.env.IDP_DOMAIN_PORT = String(domain);
     const configFile = fileURLToPath(new URL(`../../demo/${name}/vite.config.ts`, import.meta.url));
-    server = await createServer({ configFile, server: { port: app }, logLevel: 'silent' });
+    // No dependency pre-bundling: only the served config matters here, and a pre-bundle still
+    // running when the server closes would hold close() up.
+    server = await createServer({ configFile, server: { port: app }, logLevel: 'silent', optimizeDeps: { noDiscovery: true, include: [] } });
     await server.listen();
     const callbackUrl = `http://127.0.0.1:${app}/callback`;
 

@@ -33,13 +33,13 @@ describe('signOut', () => {
     // Other endings of a session are not the user's sign-out.
     await app.signInAs();
     app.auth.reset();
-    expect(app.auth.getState()).toMatchObject({ status: 'unauthenticated', signedOut: false });
-    expect((await app.another().init()).signedOut).toBe(false);
+    expect(app.auth.getState()).toEqual({ status: 'unauthenticated', user: null, error: null });
+    expect((await app.another().init()).signedOut).toBeUndefined();
     // A new sign-in, even one not finished, clears it.
     await app.signInAs();
     await app.auth.signOut();
     await app.another().signIn();
-    expect((await app.another().init()).signedOut).toBe(false);
+    expect((await app.another().init()).signedOut).toBeUndefined();
   });
 
   it('after sign-out, the old callback URL no longer yields the user', async () => {
