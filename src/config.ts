@@ -22,9 +22,14 @@ export interface NormalizedConfig {
   renewLeadTime: number;
   principalClaims: string[];
   claimsMapping: Array<[field: string, claim: string]>;
+  /** The mapping's `username` and `email` claims, when it names the user (OpenMetadata's mapping). */
+  identity?: [username: string, email: string];
   adminPrincipals: string[];
+  adminEmails: string[];
   principalDomain?: string;
   enforcePrincipalDomain: boolean;
+  /** The domains a user must have: set when enforcePrincipalDomain is (allowedDomains, else principalDomain). */
+  domains?: string[];
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
@@ -44,6 +49,7 @@ const KNOWN = new Set<string>([
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
+  'adminEmails', 'allowedDomains',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -181,7 +187,13 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     throw configError('principalDomain', 'a domain such as "company.com" is expected');
   }
   const enforce = bool('enforcePrincipalDomain', raw.enforcePrincipalDomain, false);
-  if (enforce && !principalDomain) throw configError('enforcePrincipalDomain', 'needs principalDomain');
+  const lower = (field: string): string[] => stringList(field, raw[field], []).map((v) => v.toLowerCase());
+  const allowedDomains = lower('allowedDomains');
+  if (enforce && !principalDomain && !allowedDomains.length) throw configError('enforcePrincipalDomain', 'needs principalDomain');
+  const claimsMapping = mapping(raw.jwtPrincipalClaimsMapping);
+  // A mapping names the user only with both keys, as OpenMetadata requires (SecurityUtil.validatePrincipalClaimsMapping);
+  // otherwise its pairs only fill `attributes` (README "How a user is decided").
+  const { username, email } = Object.fromEntries(claimsMapping);
   if (raw.navigate !== undefined && typeof raw.navigate !== 'function') throw configError('navigate', 'a function is expected');
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
   return {
@@ -201,11 +213,15 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     storage: storageOption(raw.storage),
     silentRenew: bool('silentRenew', raw.silentRenew, true),
     renewLeadTime: seconds('renewLeadTime', raw.renewLeadTime) ?? 60,
-    principalClaims: stringList('jwtPrincipalClaims', raw.jwtPrincipalClaims, ['cognito:username', 'email', 'sub']),
-    claimsMapping: mapping(raw.jwtPrincipalClaimsMapping),
-    adminPrincipals: stringList('adminPrincipals', raw.adminPrincipals, []).map((p) => p.toLowerCase()),
+    // OpenMetadata's default for Cognito (awsCognitoSSOClientConfig.md).
+    principalClaims: stringList('jwtPrincipalClaims', raw.jwtPrincipalClaims, ['email', 'cognito:username', 'sub']),
+    claimsMapping,
+    identity: username && email ? [username, email] : undefined,
+    adminPrincipals: lower('adminPrincipals'),
+    adminEmails: lower('adminEmails'),
     principalDomain: principalDomain?.toLowerCase(),
     enforcePrincipalDomain: enforce,
+    domains: enforce ? (allowedDomains.length ? allowedDomains : [principalDomain!.toLowerCase()]) : undefined,
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),

@@ -40,8 +40,10 @@ export interface CognitoAuthConfig {
   jwtPrincipalClaims?: string[];
   jwtPrincipalClaimsMapping?: string[];
   adminPrincipals?: string[];
+  adminEmails?: string[];
   principalDomain?: string;
   enforcePrincipalDomain?: boolean;
+  allowedDomains?: string[];
   /** Milliseconds before a request to Cognito is abandoned with `network_error` (default 10000). */
   requestTimeout?: number;
   /** How the browser leaves for Cognito (default `location.assign`). */
@@ -78,9 +80,15 @@ export interface GetAccessTokenOptions {
 }
 
 export interface User {
+  /** OpenMetadata's user name: lower-cased, the part before `@` of an email. */
   principal: string;
+  /** Lower-cased; `{principal}@{principalDomain}` when the principal claim is not an email. */
   email?: string;
   domain?: string;
+  /** `true` when the ID token says `email_verified: true` (a `false` refuses the sign-in). */
+  emailVerified?: boolean;
+  /** A federated user's identity provider (`Google`, a SAML or OIDC provider name). */
+  provider?: string;
   isAdmin: boolean;
   groups: string[];
   attributes: Record<string, string>;

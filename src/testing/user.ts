@@ -25,7 +25,7 @@ export function testUser(input: string | Partial<User> = {}): User {
   const claims: Record<string, unknown> = {
     sub: `00000000-0000-4000-8000-${[...principal].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 0xffffffffffff, 7).toString(16).padStart(12, '0')}`,
     'cognito:username': principal,
-    ...(email !== undefined && { email, email_verified: true }),
+    ...(email !== undefined && { email, email_verified: u.emailVerified ?? true }),
     ...(groups.length > 0 && { 'cognito:groups': groups }),
     iss: TEST_ISSUER,
     aud: TEST_CLIENT_ID,
@@ -39,6 +39,8 @@ export function testUser(input: string | Partial<User> = {}): User {
     principal,
     ...(email !== undefined && { email }),
     ...(domain !== undefined && { domain }),
+    ...(email !== undefined && { emailVerified: u.emailVerified ?? true }),
+    ...(u.provider !== undefined && { provider: u.provider }),
     isAdmin: u.isAdmin ?? false,
     groups,
     attributes: { ...u.attributes },

@@ -4,28 +4,18 @@
  * faults on refresh, Multi-Region issuers, pools without a hosted-UI domain.
  */
 import { http, HttpResponse } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCognitoAuth, type AuthEventMap } from '../../src/index.js';
 import { baseConfig } from '../support/app.js';
 import { AUTHORITY, CALLBACK, DOMAIN } from '../support/cognito.js';
 import { server } from '../support/setup.js';
+import { later, useFakeClock } from '../support/clock.js';
 import { makeApp, rejection } from '../hardening/harness.js';
 
 const TOKEN = `${DOMAIN}/oauth2/token`;
-const realSetTimeout = globalThis.setTimeout;
-/** Let `seconds` of fake time pass in 1 s steps, giving real I/O (msw, WebCrypto) a few ms at each. */
-async function later(seconds: number) {
-  for (let i = 0; i < seconds; i++) {
-    await vi.advanceTimersByTimeAsync(1000);
-    await new Promise((r) => realSetTimeout(r, 2));
-  }
-}
 const nowS = () => Math.floor(Date.now() / 1000);
 
-beforeEach(() => {
-  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 /** A signed-in app and the events it emits from now on. */
 async function signedIn(extra: Parameters<typeof makeApp>[0] = {}, pool: Parameters<typeof makeApp>[1] = {}) {

@@ -4,24 +4,15 @@
  * replies that are not bearer tokens.
  */
 import { http, HttpResponse } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuthEventMap } from '../../src/index.js';
 import { CLIENT_ID, DOMAIN } from '../support/cognito.js';
 import { server } from '../support/setup.js';
+import { later, realSetTimeout, useFakeClock } from '../support/clock.js';
 import { SESSION_KEY, keysOf, makeApp, rejection } from './harness.js';
 
-const realSetTimeout = globalThis.setTimeout;
-async function later(seconds: number) {
-  for (let i = 0; i < seconds; i++) {
-    await vi.advanceTimersByTimeAsync(1000);
-    await new Promise((r) => realSetTimeout(r, 1));
-  }
-}
 
-beforeEach(() => {
-  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 async function signedIn(extra: Parameters<typeof makeApp>[0] = {}, pool: Parameters<typeof makeApp>[1] = {}) {
   const app = await makeApp({ requestTimeout: 60_000, ...extra }, pool);

@@ -43,6 +43,19 @@ export const ALICE: UserProfile = {
   'cognito:groups': ['admins', 'readers'],
 };
 
+/**
+ * A user federated from Google: `identities` as a JSON string (an array in most tokens; Google's
+ * `issuer` is null), the automatic group `{poolId}_Google`, and Cognito's generated user name.
+ */
+export const GOOGLE_USER: UserProfile = {
+  sub: '22222222-aaaa-bbbb-cccc-000000000002',
+  'cognito:username': 'google_102934857610293847561',
+  email: 'Carol.Jones@Example.com',
+  email_verified: true,
+  'cognito:groups': ['us-east-1_TestPool_Google'],
+  identities: JSON.stringify([{ userId: '102934857610293847561', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1700000000000' }]),
+};
+
 interface CodeGrant {
   challenge: string;
   redirectUri: string;

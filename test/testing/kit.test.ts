@@ -137,7 +137,8 @@ describe('createTestAuth', () => {
 describe('testUser', () => {
   it('fills a user the way the SDK maps a Cognito ID token', () => {
     const u = testUser('zoe');
-    expect(u).toMatchObject({ principal: 'zoe', email: 'zoe@example.com', domain: 'example.com', isAdmin: false, groups: [], attributes: {} });
+    expect(u).toMatchObject({ principal: 'zoe', email: 'zoe@example.com', domain: 'example.com', emailVerified: true, isAdmin: false, groups: [], attributes: {} });
+    expect(testUser({ principal: 'g', provider: 'Google' }).provider).toBe('Google');
     expect(u.claims.sub).toMatch(/^[0-9a-f-]{36}$/);
     expect(u.expiresAt).toBeGreaterThan(Date.now() / 1000);
     expect(testUser({ principal: 'x', email: undefined })).not.toHaveProperty('email');
