@@ -95,7 +95,7 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
   function end(reason: SignOutReason, err?: AuthError, tell = true): void {
     const had = user();
     clearTimeout(timer);
-    state.dispatch({ type: 'unauthenticated', error: err });
+    state.dispatch({ type: 'unauthenticated', error: err, signedOut: reason == 'user' });
     if (tell) channel?.postMessage(0);
     if (err?.code === 'session_expired') events.emit('sessionExpired', { error: err });
     if (had) events.emit('signedOut', { reason });

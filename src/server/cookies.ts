@@ -12,8 +12,8 @@ const MAX_CHUNKS = 8;
 export interface CookieOptions {
   secure: boolean;
   sameSite: 'Strict' | 'Lax';
-  /** Seconds; 0 deletes the cookie. */
-  maxAge: number;
+  /** Seconds; 0 deletes the cookie; absent, it lasts until the browser closes. */
+  maxAge?: number;
 }
 
 /** The cookies of a request, by name (the first of duplicate names wins). */
@@ -33,7 +33,8 @@ export const cookieName = (name: string, secure: boolean): string => (secure ? `
 
 /** One `Set-Cookie` value. Values are base64url / JWE compact strings: nothing to escape. */
 export function serializeCookie(name: string, value: string, o: CookieOptions): string {
-  const attrs = [`${cookieName(name, o.secure)}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${o.sameSite}`, `Max-Age=${Math.max(0, Math.floor(o.maxAge))}`];
+  const attrs = [`${cookieName(name, o.secure)}=${value}`, 'Path=/', 'HttpOnly', `SameSite=${o.sameSite}`];
+  if (o.maxAge !== undefined) attrs.push(`Max-Age=${Math.max(0, Math.floor(o.maxAge))}`);
   if (o.secure) attrs.push('Secure');
   return attrs.join('; ');
 }

@@ -58,7 +58,7 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     try {
       if (q.has('appState')) options.appState = parseAppState(q.get('appState') as string);
       const { url: to, tx } = await buildSignIn(s.cfg, await endpoints(), options as SignInOptions, `${s.origin}/`);
-      return redirect(302, to, await txs.put(req, tx));
+      return redirect(302, to, [...(await txs.put(req, tx)), ...sessions.signingIn(req)]);
     } catch (e) {
       // A bad option (returnTo of another origin, ...): back to the app, which shows why.
       return back('/', asAuthError(e, 'starting the sign-in'), []);

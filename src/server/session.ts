@@ -12,10 +12,12 @@ import type { SessionRecord } from '../store.js';
 import type { SignOutReason, User } from '../types.js';
 import { toUser } from '../user.js';
 import type { BffSettings } from './config.js';
-import { readChunked, readCookies, writeChunked, type CookieOptions } from './cookies.js';
+import { cookieName, readChunked, readCookies, serializeCookie, writeChunked, type CookieOptions } from './cookies.js';
 import type { Sealer } from './seal.js';
 
 const SESSION_COOKIE = 'cognito-session';
+/** The user signed out here, until the next sign-in (the client's `AuthState.signedOut`, across Cognito's /logout and reloads). */
+const OUT_COOKIE = 'cognito-signed-out';
 /** In cookie mode, how long a rotated-out refresh token still maps to its successor (requests that were in flight). */
 const SUCCESSOR_MS = 60_000;
 /** A session's cookie and store entry outlive its end by this much, so that a late request hears session_expired, not nothing. */
@@ -182,8 +184,9 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     const loaded = await load(cookies);
     // A cookie that names no usable session (tampered, foreign, expired, deleted) is cleared.
     const stale = readChunked(cookies, SESSION_COOKIE, s.secure) !== null;
-    // No session here: most likely it ended elsewhere (another tab, another instance) or expired.
-    if (!loaded) return { stored: null, user: null, signedOut: 'other_tab', setCookies: stale ? await end(cookies, null) : [] };
+    // No session here: the user signed out here, or it ended elsewhere (another tab, another instance).
+    const gone = cookies.has(cookieName(OUT_COOKIE, s.secure)) ? 'user' : 'other_tab';
+    if (!loaded) return { stored: null, user: null, signedOut: gone, setCookies: stale ? await end(cookies, null) : [] };
     const fail = async (error: AuthError, signedOut: SignOutReason): Promise<Current> => ({ stored: null, user: null, error, signedOut, setCookies: await end(cookies, loaded) });
     const r = loaded.stored.r;
     if (sessionOver(r, cfg)) return fail(new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'), 'session_expired');
@@ -240,11 +243,17 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
       await writeStore(sid, stored);
       return cookiesFor(cookies, stored, sid);
     },
-    /** End the request's session: its tokens (for revocation) and the `Set-Cookie` values that clear it. */
+    /** End the request's session (the user signs out): its tokens (for revocation) and the `Set-Cookie` values. */
     async end(req: Request): Promise<{ record: SessionRecord | null; setCookies: string[] }> {
       const cookies = readCookies(req);
       const loaded = await load(cookies);
-      return { record: loaded?.stored.r ?? null, setCookies: await end(cookies, loaded) };
+      const out = serializeCookie(OUT_COOKIE, '1', { secure: s.secure, sameSite: 'Strict' });
+      return { record: loaded?.stored.r ?? null, setCookies: [...(await end(cookies, loaded)), out] };
+    },
+    /** A sign-in starts: the `Set-Cookie` value that forgets an earlier sign-out, when there was one. */
+    signingIn(req: Request): string[] {
+      const had = readCookies(req).has(cookieName(OUT_COOKIE, s.secure));
+      return had ? [serializeCookie(OUT_COOKIE, '', { secure: s.secure, sameSite: 'Strict', maxAge: 0 })] : [];
     },
   };
 }

@@ -153,10 +153,14 @@ describe('cognito-spa-auth/bff', () => {
     await tab.init();
     await auth.signOut();
     expect(navigations.at(-1)).toBe(`${idp.domain}/logout?client_id=local-bff-client&logout_uri=${encodeURIComponent(`${APP}/`)}`);
-    expect(auth.getState()).toEqual({ status: 'unauthenticated', user: null, error: null });
+    expect(auth.getState()).toEqual({ status: 'unauthenticated', user: null, error: null, signedOut: true });
     expect(events).toEqual(['signedIn', 'signedOut:user']);
     await expect.poll(() => tabEvents).toEqual(['other_tab']);
-    expect(page.jar.size).toBe(0);
+    expect(page.jar.has('cognito-session.0')).toBe(false);
+    // Back from Cognito's /logout (a new page): signed out by the user, as AuthState.signedOut says, until the next sign-in.
+    expect(await client().init()).toMatchObject({ status: 'unauthenticated', signedOut: true, error: null });
+    await page.fetch('/auth/login'); // signIn() navigates there
+    expect((await client().init()).signedOut).toBeUndefined();
   });
 
   it("init() shows why the server's callback failed (once), as an AuthError", async () => {

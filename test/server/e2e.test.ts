@@ -83,15 +83,18 @@ describe('backend-for-frontend in Chromium', () => {
     const { demo: d, b: e } = await start();
     const { page } = e;
     await signIn(d, e);
+    const signedIn = await page.locator('[data-event="signedIn"]').count();
     await page.reload();
     await waitForStatus(page, 'authenticated');
-    expect(await page.locator('[data-event="signedIn"]').count()).toBe(0); // restored, not a new sign-in
+    expect(await page.locator('[data-event="signedIn"]').count()).toBe(signedIn); // restored, not a new sign-in (the page keeps its log)
     const revoked = d.idp.revokedCount();
     await Promise.all([page.waitForURL((u) => u.href === `${d.origin}/`), page.getByTestId('sign-out').click()]);
     await waitForStatus(page, 'unauthenticated');
     expect(d.idp.revokedCount()).toBe(revoked + 1);
     expect(d.idp.requests.some((r) => r.path === '/logout')).toBe(true);
-    expect(await e.context.cookies(d.origin)).toEqual([]);
+    // Only the mark that the user signed out here (a browser-session cookie) is left.
+    expect((await e.context.cookies(d.origin)).map((c) => c.name)).toEqual(['cognito-signed-out']);
+    expect(await page.evaluate(() => (window as unknown as { demoAuth: { getState(): { signedOut?: boolean } } }).demoAuth.getState().signedOut)).toBe(true);
   });
 
   it("a page on another origin (another port of 127.0.0.1) can't use the session", async () => {

@@ -105,11 +105,15 @@ describe.each(['client_secret_basic', 'client_secret_post'] as const)('BFF with 
     expect(url).toBe(`${idp.domain}/logout?client_id=${client.clientId}&logout_uri=${encodeURIComponent(`${APP}/`)}`);
     expect(idp.revokedCount()).toBe(revokedBefore + 1);
     expect(idp.clientAuth.at(-1)).toMatchObject({ path: '/oauth2/revoke', clientId: client.clientId, method: 'client_secret_basic', status: 200 });
-    expect(out.headers.getSetCookie()).toEqual([expect.stringMatching(/^cognito-session\.0=; .*Max-Age=0/)]);
-    expect(b.jar.size).toBe(0);
+    // The session cookie cleared; a browser-session mark says the user signed out here (until the next sign-in).
+    expect(out.headers.getSetCookie()).toEqual([expect.stringMatching(/^cognito-session\.0=; .*Max-Age=0/), 'cognito-signed-out=1; Path=/; HttpOnly; SameSite=Strict']);
+    expect([...b.jar.keys()]).toEqual(['cognito-signed-out']);
     const after = await b.call('/auth/session');
     expect(after.status).toBe(401);
-    expect(await body(after)).toMatchObject({ code: 'login_required', signedOut: 'other_tab' });
+    expect(await body(after)).toMatchObject({ code: 'login_required', signedOut: 'user' });
+    const again = await b.fetch('/auth/login');
+    expect(again.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^cognito-signed-out=; .*Max-Age=0/));
+    expect((await body(await b.call('/auth/session'))).signedOut).toBe('other_tab');
     const loggedOut = await b.idp.fetch(url);
     expect(loggedOut.status).toBe(302);
     expect(loggedOut.headers.get('location')).toBe(`${APP}/`);
