@@ -28,7 +28,11 @@ export interface NodeResponseLike {
   writableFinished?: boolean;
 }
 
-export type NodeHandler = (req: NodeRequestLike, res: NodeResponseLike, next?: (err?: unknown) => void) => Promise<void>;
+export type NodeHandler<Req extends NodeRequestLike = NodeRequestLike, Res extends NodeResponseLike = NodeResponseLike> = (
+  req: Req,
+  res: Res,
+  next?: (err?: unknown) => void,
+) => Promise<void>;
 
 function bodyOf(req: NodeRequestLike): BodyInit | null {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -98,7 +102,10 @@ async function send(res: NodeResponseLike, answer: Response): Promise<void> {
  * // Express (before any body parser)
  * app.use(toNodeHandler(bff));
  */
-export function toNodeHandler(bff: CognitoBff, fallback?: (req: NodeRequestLike, res: NodeResponseLike) => unknown): NodeHandler {
+export function toNodeHandler<Req extends NodeRequestLike = NodeRequestLike, Res extends NodeResponseLike = NodeResponseLike>(
+  bff: CognitoBff,
+  fallback?: (req: Req, res: Res) => unknown,
+): NodeHandler<Req, Res> {
   return async (req, res, next) => {
     const ctrl = new AbortController();
     res.once('close', () => {
