@@ -141,21 +141,17 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
         return { ...(await load(true)), ...state.getState() };
       })()),
     isCallback: () => false, // the server answers the callback
-    // The server checks the options (a returnTo of another origin comes back as the error of init()).
-    async signIn(options = {}) {
-      const q = new URLSearchParams({ returnTo: location.pathname + location.search + location.hash });
-      for (const [k, v] of Object.entries(options)) if (v !== undefined) q.set(k, k == 'appState' ? JSON.stringify(v) : Array.isArray(v) ? v.join(' ') : `${v}`);
-      go(`${basePath}/login?${q}`);
+    // The options travel as JSON; the server checks them (a returnTo of another origin comes back as the error of init()).
+    async signIn(options) {
+      go(`${basePath}/login?options=${encodeURIComponent(JSON.stringify({ returnTo: location.pathname + location.search + location.hash, ...options }))}`);
     },
     handleCallback: () => unsupported('handleCallback()'),
     getUser: user,
     // Without exposeAccessToken the server answers `unsupported` (call APIs with auth.fetch() then).
     getAccessToken: async (options) => (await call<{ accessToken: string }>(`/token${options?.forceRefresh ? '?forceRefresh=1' : ''}`)).accessToken,
     getIdToken: () => unsupported('getIdToken()'),
-    async signOut(options = {}) {
-      const reply = call<{ url: string }>('/logout', { method: 'POST', body: JSON.stringify(options) });
-      reply.then(() => end('user'), () => end('user'));
-      go((await reply).url);
+    async signOut(options) {
+      go((await call<{ url: string }>('/logout', { method: 'POST', body: JSON.stringify(options) }).finally(() => end('user'))).url);
     },
     reset() {
       end('reset');

@@ -21,13 +21,29 @@ import type { createTransactions } from './transactions.js';
 /** The query parameters of `{basePath}/login`: the options of `signIn()`. */
 const TEXT_OPTIONS = ['returnTo', 'prompt', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes'] as const;
 
-/** `appState` travels to the login route as JSON (the browser client writes it so). */
-function parseAppState(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch (cause) {
-    throw new AuthError('invalid_config', 'signIn.appState: JSON is expected', { cause });
+/**
+ * `signIn()`'s options from the login route's query: all of them as JSON in `options` (the browser
+ * client sends them so), or each as a parameter of its own (a plain link: `?returnTo=/reports`),
+ * `maxAge` a number and `appState` JSON.
+ */
+function loginOptions(q: URLSearchParams): Record<string, unknown> {
+  const json = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw new AuthError('invalid_config', `signIn.${name}: JSON is expected`, { cause });
+    }
+  };
+  if (q.has('options')) {
+    const all = json('options', q.get('options') as string);
+    if (!all || typeof all !== 'object' || Array.isArray(all)) throw new AuthError('invalid_config', 'signIn options: an object is expected');
+    return all as Record<string, unknown>;
   }
+  const options: Record<string, unknown> = {};
+  for (const k of TEXT_OPTIONS) if (q.has(k)) options[k] = q.get(k);
+  if (q.has('maxAge')) options.maxAge = Number(q.get('maxAge'));
+  if (q.has('appState')) options.appState = json('appState', q.get('appState') as string);
+  return options;
 }
 
 export interface FlowDeps {
@@ -52,11 +68,8 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
 
   async function login(req: Request, url: URL): Promise<Response> {
     const q = url.searchParams;
-    const options: Record<string, unknown> = {};
-    for (const k of TEXT_OPTIONS) if (q.has(k)) options[k] = q.get(k);
-    if (q.has('maxAge')) options.maxAge = Number(q.get('maxAge'));
     try {
-      if (q.has('appState')) options.appState = parseAppState(q.get('appState') as string);
+      const options = loginOptions(q);
       const { url: to, tx } = await buildSignIn(s.cfg, await endpoints(), options as SignInOptions, `${s.origin}/`);
       return redirect(302, to, [...(await txs.put(req, tx)), ...sessions.signingIn(req)]);
     } catch (e) {

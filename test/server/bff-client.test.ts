@@ -86,7 +86,10 @@ describe('cognito-spa-auth/bff', () => {
     await auth.signIn({ prompt: 'login', scopes: ['openid', 'email'], lang: 'de' });
     const to = new URL(navigations.at(-1)!, APP);
     expect(to.pathname).toBe('/auth/login');
-    expect(Object.fromEntries(to.searchParams)).toEqual({ returnTo: '/app?tab=1#top', prompt: 'login', scopes: 'openid email', lang: 'de' });
+    expect(JSON.parse(to.searchParams.get('options')!)).toEqual({ returnTo: '/app?tab=1#top', prompt: 'login', scopes: ['openid', 'email'], lang: 'de' });
+    // The server takes them: Cognito gets the scope and the prompt.
+    const start = await new AppBrowser(bffFor(idp)).fetch(navigations.at(-1)!);
+    expect(Object.fromEntries(new URL(start.headers.get('location')!).searchParams)).toMatchObject({ scope: 'openid email', prompt: 'login', lang: 'de' });
   });
 
   it('after the callback: the user, signedIn once (a reload or another tab restores quietly)', async () => {
@@ -108,7 +111,7 @@ describe('cognito-spa-auth/bff', () => {
     page = openPage(bff, '/reports?id=7');
     await client().signIn({ appState: { draft: [1, 'two'] } });
     const login = navigations.at(-1)!;
-    expect(new URL(login, APP).searchParams.get('appState')).toBe('{"draft":[1,"two"]}');
+    expect(JSON.parse(new URL(login, APP).searchParams.get('options')!)).toEqual({ returnTo: '/reports?id=7', appState: { draft: [1, 'two'] } });
     expect((await page.signIn(login)).headers.get('location')).toBe(`${APP}/reports?id=7`);
     const result = await client().init();
     expect(result).toMatchObject({ status: 'authenticated', returnTo: '/reports?id=7', appState: { draft: [1, 'two'] } });
