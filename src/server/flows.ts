@@ -11,15 +11,21 @@ import type { KeyStore } from '../keys.js';
 import { buildSignIn, sameOriginPath } from '../signin.js';
 import type { SignInOptions } from '../types.js';
 import { toUser } from '../user.js';
-import { redeemCode } from './cognito.js';
+import { readJsonBody } from './body.js';
+import { redeemCode, revokeToken } from './cognito.js';
 import type { BffSettings } from './config.js';
 import type { createNotices } from './notice.js';
-import { asAuthError, redirect } from './responses.js';
+import { asAuthError, errorJson, json, redirect } from './responses.js';
 import type { createSessions } from './session.js';
 import type { createTransactions } from './transactions.js';
 
-/** The query parameters of `{basePath}/login`: the options of `signIn()`. */
-const TEXT_OPTIONS = ['returnTo', 'prompt', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes'] as const;
+/** The query parameters of `{basePath}/login`: the options of `signIn()`, and `screen`. */
+const TEXT_OPTIONS = ['returnTo', 'prompt', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes', 'screen'] as const;
+/**
+ * Cognito's pages beside `/oauth2/authorize` that take its parameters and finish at the callback
+ * like a sign-in (`signUp()`, `forgotPassword()`).
+ */
+const SCREENS: Record<string, string> = { signup: '/signup', forgotPassword: '/forgotPassword' };
 
 /**
  * `signIn()`'s options from the login route's query: all of them as JSON in `options` (the browser
@@ -53,9 +59,10 @@ export interface FlowDeps {
   sessions: ReturnType<typeof createSessions>;
   txs: ReturnType<typeof createTransactions>;
   notices: ReturnType<typeof createNotices>;
+  warn(message: string, cause?: unknown): void;
 }
 
-export function createFlows({ s, endpoints, keys, sessions, txs, notices }: FlowDeps) {
+export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }: FlowDeps) {
   /**
    * A 303 to an absolute URL on the app's origin, for a path the transaction kept: the origin is
    * written out, so no reading of the path (`//host`, `/\host`) can make it another site. An
@@ -66,12 +73,23 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     return redirect(303, `${s.origin}${u.pathname}${u.search}${u.hash}`, error ? [...setCookies, await notices.put(error)] : setCookies);
   }
 
+  /**
+   * A sign-in's transaction (kept in its cookie) and Cognito's URL for it: `/oauth2/authorize`, or
+   * a page that takes the same parameters (`/signup`, `/forgotPassword`, `/logout`).
+   */
+  async function start(req: Request, options: Record<string, unknown>, page?: (e: Endpoints) => string): Promise<{ to: string; setCookies: string[] }> {
+    const e = await endpoints();
+    const { url: to, tx } = await buildSignIn(s.cfg, page ? { ...e, authorize: page(e) } : e, options as SignInOptions, `${s.origin}/`);
+    return { to, setCookies: [...(await txs.put(req, tx)), ...sessions.signingIn(req)] };
+  }
+
   async function login(req: Request, url: URL): Promise<Response> {
-    const q = url.searchParams;
     try {
-      const options = loginOptions(q);
-      const { url: to, tx } = await buildSignIn(s.cfg, await endpoints(), options as SignInOptions, `${s.origin}/`);
-      return redirect(302, to, [...(await txs.put(req, tx)), ...sessions.signingIn(req)]);
+      const { screen, ...options } = loginOptions(url.searchParams);
+      const path = screen === undefined ? undefined : SCREENS[screen as string];
+      if (screen !== undefined && !path) throw new AuthError('invalid_config', `screen: one of ${Object.keys(SCREENS).join(', ')} is expected`);
+      const { to, setCookies } = await start(req, options, path ? (e) => new URL(path, e.authorize).href : undefined);
+      return redirect(302, to, setCookies);
     } catch (e) {
       // A bad option (returnTo of another origin, ...): back to the app, which shows why.
       return back('/', asAuthError(e, 'starting the sign-in'), []);
@@ -102,7 +120,8 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     try {
       const record = await redeemCode(s, await endpoints(), keys, tx, code);
       toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt, record.idExpiresAt); // the user rules: a refused user gets no session
-      return back(returnTo, undefined, [...txCookies, ...(await sessions.create(req, record, { returnTo, appState: tx.appState }))]);
+      const created = await sessions.create(req, record, { returnTo, appState: tx.appState });
+      return back(returnTo, undefined, [...txCookies, ...sessions.signingIn(req), ...created]);
     } catch (e) {
       return back(returnTo, asAuthError(e, 'the callback'), txCookies);
     }
@@ -117,5 +136,22 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices }: Flow
     }
   }
 
-  return { login, callback };
+  /**
+   * `POST {basePath}/switch` (`switchAccount()`): the session ends here (its refresh token revoked),
+   * then Cognito's `/logout` with a sign-in's parameters ends Cognito's session and shows its
+   * sign-in page; the next user finishes at the callback. Answers `{ url }`.
+   */
+  async function switchAccount(req: Request): Promise<Response> {
+    try {
+      const options = await readJsonBody(req);
+      const { record, setCookies: ended } = await sessions.end(req);
+      if (record?.refreshToken) await revokeToken(s, await endpoints(), record.refreshToken, warn); // best effort
+      const { to, setCookies } = await start(req, options, (e) => e.logout);
+      return json(200, { url: to }, [...ended, ...setCookies]);
+    } catch (e) {
+      return errorJson(asAuthError(e, 'switching accounts'));
+    }
+  }
+
+  return { login, callback, switchAccount };
 }

@@ -2,6 +2,7 @@ import { createEndpoints } from '../endpoints.js';
 import { AuthError } from '../errors.js';
 import { createKeyStore } from '../keys.js';
 import { logoutUrl } from '../signout.js';
+import { readJsonBody } from './body.js';
 import { refreshRecord, revokeToken } from './cognito.js';
 import { normalizeBffConfig } from './config.js';
 import { crossSiteRefusal } from './csrf.js';
@@ -14,44 +15,8 @@ import { createSessions } from './session.js';
 import { createTransactions } from './transactions.js';
 import type { CognitoBff, CognitoBffConfig } from './types.js';
 
-/** A logout request's body is `{ returnTo? }` at most. */
-const MAX_BODY = 4096;
-
-/** A small body as text, read no further than `MAX_BODY` bytes. */
-async function smallBody(req: Request): Promise<string> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_BODY) {
-      await reader.cancel();
-      throw new AuthError('invalid_config', 'the sign-out request body is too large');
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return new TextDecoder().decode(all);
-}
-
 async function readReturnTo(req: Request): Promise<string | undefined> {
-  const text = await smallBody(req);
-  if (!text.trim()) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (cause) {
-    throw new AuthError('invalid_config', 'the sign-out request body is not JSON', { cause });
-  }
-  const returnTo = (body as { returnTo?: unknown } | null)?.returnTo;
+  const { returnTo } = await readJsonBody(req);
   if (returnTo !== undefined && typeof returnTo !== 'string') throw new AuthError('invalid_config', 'signOut.returnTo: a URL is expected');
   return returnTo;
 }
@@ -78,7 +43,7 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
   const sealer = createSealer(s.cookieSecrets);
   const sessions = createSessions(s, { sealer, warn, grant: async (base) => refreshRecord(s, await endpoints(), keys, base) });
   const notices = createNotices(s, sealer);
-  const flows = createFlows({ s, endpoints, keys, sessions, notices, txs: createTransactions(s, sealer) });
+  const flows = createFlows({ s, endpoints, keys, sessions, notices, warn, txs: createTransactions(s, sealer) });
 
   /**
    * `{ user, exposeAccessToken }`, once after the callback with `signedIn: true, returnTo, appState?`;
@@ -151,6 +116,8 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
           return guarded(req, 'GET', () => session(req));
         case '/logout':
           return guarded(req, 'POST', () => logout(req));
+        case '/switch':
+          return guarded(req, 'POST', () => flows.switchAccount(req));
         case '/token':
           return guarded(req, 'GET', async () =>
             s.exposeAccessToken

@@ -216,3 +216,50 @@ describe('getSession(req), for the app server', () => {
     expect(await bff.getSession(new Request(`${APP}/page`))).toBeNull();
   });
 });
+
+describe("Cognito's other pages, for signUp(), forgotPassword() and switchAccount()", () => {
+  it.each([
+    ['screen=signup', '/signup'],
+    [`options=${encodeURIComponent(JSON.stringify({ screen: 'forgotPassword', returnTo: '/after' }))}`, '/forgotPassword'],
+  ])('login?%s goes to %s with a sign-in\'s parameters', async (query, path) => {
+    const b = new AppBrowser(bffFor(idp));
+    const res = await b.fetch(`/auth/login?${query}`);
+    expect(res.status).toBe(302);
+    const to = new URL(res.headers.get('location')!);
+    expect(to.origin + to.pathname).toBe(`${idp.domain}${path}`);
+    expect(Object.fromEntries(to.searchParams)).toMatchObject({ response_type: 'code', redirect_uri: `${APP}/callback`, code_challenge_method: 'S256' });
+    expect(b.jar.has('cognito-tx.0')).toBe(true);
+  });
+
+  it('an unknown screen comes back as invalid_config', async () => {
+    const b = new AppBrowser(bffFor(idp));
+    const res = await b.fetch('/auth/login?screen=admin');
+    expect(res.status).toBe(303);
+    expect(await body(await b.call('/auth/session'))).toMatchObject({ user: null, error: { code: 'invalid_config' } });
+  });
+
+  it("switch: the session ends (revoked), then Cognito's /logout with a sign-in's parameters leads to the next user's session", async () => {
+    const b = new AppBrowser(bffFor(idp));
+    await b.signIn('/auth/login', 'alice');
+    const revoked = idp.revokedCount();
+    const res = await b.call('/auth/switch', { method: 'POST', body: JSON.stringify({ returnTo: '/next' }) });
+    expect(res.status).toBe(200);
+    const { url } = (await body(res)) as { url: string };
+    const to = new URL(url);
+    expect(to.origin + to.pathname).toBe(`${idp.domain}/logout`);
+    expect(Object.fromEntries(to.searchParams)).toMatchObject({ client_id: idp.confidentialClients[0]!.clientId, response_type: 'code', redirect_uri: `${APP}/callback` });
+    expect(idp.revokedCount()).toBe(revoked + 1);
+    expect(b.jar.has('cognito-session.0')).toBe(false);
+    // Cognito ends its session and shows its sign-in page; bob signs in; the callback makes his session.
+    let step = await b.idp.fetch(url);
+    const authorize = new URL(step.headers.get('location')!, idp.domain).href;
+    step = await b.idp.fetch(authorize);
+    const form = new URL(step.headers.get('location')!, idp.domain).href;
+    expect(form).toContain('/login/');
+    step = await b.idp.post(form, { username: 'bob', password: 'Password1!' });
+    step = await b.idp.fetch(new URL(step.headers.get('location')!, idp.domain).href);
+    const done = await b.fetch(step.headers.get('location')!);
+    expect(done.headers.get('location')).toBe(`${APP}/next`);
+    expect(await body(await b.call('/auth/session'))).toMatchObject({ user: { principal: 'bob' }, signedIn: true, returnTo: '/next' });
+  });
+});
