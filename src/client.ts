@@ -13,6 +13,7 @@ import { openStorages, type SessionRecord } from './store.js';
 import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
+import type { Credentials } from './credentials.js';
 
 /**
  * Create a client for one Cognito app client. Validates the config synchronously
@@ -55,6 +56,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
     const user = userOf(r);
+    if (session && session.sub !== r.sub) storage().tokens.remove(rec.awsKey(cfg.clientId)); // another user: forget the last one's AWS credentials
     session = r;
     if (how !== 'restored' && how !== 'other_tab') {
       rec.writeSession(storage().tokens, r);
@@ -159,6 +161,17 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
+  // AWS credentials from an identity pool: a chunk of its own, loaded on the first call.
+  let aws: Promise<Credentials> | null = null;
+  const credentials = (): Promise<Credentials> =>
+    (aws ??= import('./credentials.js').then(
+      (m) => m.createCredentials({ cfg, storage, current: () => session, token, on: events.on }),
+      (cause: unknown) => {
+        aws = null; // tried again next time
+        throw new AuthError('network_error', "the SDK's AWS credentials code could not be loaded", { cause });
+      },
+    ));
+
   let initP: Promise<AuthState> | null = null;
   async function token(kind: 'accessToken' | 'idToken', force = false): Promise<string> {
     const r = session;
@@ -218,6 +231,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
+    getAwsCredentials: (options) => credentials().then((c) => c.getAwsCredentials(options)),
+    getIdentityId: () => credentials().then((c) => c.getIdentityId()),
     async signOut(options = {}) {
       const r = session;
       let eps;

@@ -26,6 +26,9 @@ export interface NormalizedConfig {
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
+  identityPoolId?: string;
+  customRoleArn?: string;
+  identityPoolEndpoint?: string;
 }
 
 /** Cognito's endpoints, derived from `domain` or read from discovery. */
@@ -41,7 +44,7 @@ const KNOWN = new Set<string>([
   'authority', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
-  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
+  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'identityPoolId', 'customRoleArn', 'identityPoolEndpoint',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -170,6 +173,12 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   if (enforce && !principalDomain) throw configError('enforcePrincipalDomain', 'needs principalDomain');
   if (raw.navigate !== undefined && typeof raw.navigate !== 'function') throw configError('navigate', 'a function is expected');
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
+  /** An optional string field that must match `re`. */
+  const shaped = (field: string, re: RegExp, expected: string): string | undefined => {
+    const v = raw[field];
+    if (v !== undefined && !(typeof v === 'string' && re.test(v))) throw configError(field, `${expected} is expected`);
+    return v as string | undefined;
+  };
   return {
     authority,
     clientId: raw.clientId.trim(),
@@ -194,6 +203,10 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
+    customRoleArn: shaped('customRoleArn', /^arn:[\w-]+:iam::\d+:role\//, 'an IAM role ARN'),
+    // Default: Cognito Identity in the pool's region (credentials-api.ts).
+    identityPoolEndpoint: raw.identityPoolEndpoint === undefined ? undefined : checkUrl('identityPoolEndpoint', raw.identityPoolEndpoint).href,
   };
 }
 
