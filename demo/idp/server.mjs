@@ -7,6 +7,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
 import { cognitoRoutes } from './cognito-routes.mjs';
+import { startIdentityPool } from './identity.mjs';
 import { createProvider, loadOidcProvider } from './provider.mjs';
 import { createUserDirectory, DEMO_USERS, publicUser } from './users.mjs';
 import { listen } from '../listen.mjs';
@@ -153,6 +154,10 @@ export async function startIdp(options = {}) {
 
     onIssuer = issuerHandler({ poolId, discovery, jwks: publicJwks });
     onDomain = provider.callback();
+    // An identity pool for the pool's users, and an AWS service that checks SigV4 (identity.mjs).
+    const identity = options.identityPool === false
+      ? {}
+      : await startIdentityPool({ issuer, clientIds: [settings.clientId], publicJwks, region, options, servers, requests, log });
     log(`issuer ${issuer}`);
     log(`domain ${domain}`);
 
@@ -178,6 +183,7 @@ export async function startIdp(options = {}) {
       setRefreshTokenLifetime(seconds) {
         settings.refreshTokenTtl = positiveInt('seconds', seconds);
       },
+      ...identity,
     };
   } catch (err) {
     await stop();
