@@ -31,6 +31,8 @@ interface AwsRecord {
   /** The identity pool and role they come from: another config starts over. */
   pool: string;
   identityId: string;
+  /** When they were fetched, epoch ms: the newest record wins, across tabs too. */
+  at: number;
   /** As Cognito sent them: `Expiration` in epoch seconds. */
   creds: { AccessKeyId: string; SecretKey: string; SessionToken: string; Expiration: number };
 }
@@ -58,14 +60,39 @@ export function createCredentials(d: CredentialsDeps) {
   const store = d.storage().tokens;
   const flights: Array<Promise<AwsRecord> | undefined> = [];
   let heard: AwsRecord | undefined; // sent by the tab that held the lock
+  let busy = false; // another tab said it is asking Cognito, and has not handed over yet
+  let arrived = (): void => undefined;
   let failures = 0;
   let retryAt = 0;
   let lastError: AuthError | undefined;
+
+  /**
+   * Tabs talk on a channel, open from the first call until sign-out: the tab that asks Cognito
+   * says so (1), then hands over its result (or 0). A tab that heard the start waits for the
+   * result once it holds the lock, as the lock can reach it before the message does.
+   */
+  let ch: BroadcastChannel | null = null;
+  const channel = (): BroadcastChannel | null => {
+    if (!ch && typeof BroadcastChannel !== 'undefined') {
+      ch = new BroadcastChannel(name);
+      (ch as { unref?: () => void }).unref?.(); // Node (tests, SSR): never keep the process alive
+      ch.onmessage = (e: MessageEvent<AwsRecord | 0 | 1>) => {
+        busy = e.data === 1;
+        if (e.data !== 1) {
+          heard = e.data || heard;
+          arrived();
+        }
+      };
+    }
+    return ch;
+  };
 
   // A sign-out or another user: forget what this tab heard (the client removes the stored record).
   const forget = (): void => {
     heard = lastError = undefined;
     failures = retryAt = 0;
+    ch?.close();
+    ch = null;
   };
   d.on('signedOut', forget);
   d.on('signedIn', forget);
@@ -78,7 +105,9 @@ export function createCredentials(d: CredentialsDeps) {
     } catch {
       /* unreadable: none */
     }
-    return [kept, heard].filter((r) => r?.v === 1 && r.sub === sub && r.pool === pool).sort((a, b) => ms(b) - ms(a))[0];
+    const r = [kept, heard].filter((x) => x?.v === 1 && x.sub === sub && x.pool === pool).sort((a, b) => (b?.at ?? 0) - (a?.at ?? 0))[0];
+    if (r && r !== kept) store.set(key, JSON.stringify(r)); // heard from another tab: keep it for a reload (per-tab storage)
+    return r;
   };
 
   /** Ask Cognito Identity: `GetId` unless the identity id is known, then the credentials. */
@@ -95,7 +124,7 @@ export function createCredentials(d: CredentialsDeps) {
       if (!had || e.awsError !== 'ResourceNotFoundException') throw e;
       return ask((identityId = await getId()));
     }));
-    const r = { v: 1, sub, pool, identityId, creds: reply && reply.Credentials } as AwsRecord;
+    const r = { v: 1, sub, pool, identityId, at: Date.now(), creds: reply && reply.Credentials } as AwsRecord;
     const c = r.creds;
     if (!c || ![c.AccessKeyId, c.SecretKey, c.SessionToken, identityId].every(str) || !(ms(r) > Date.now())) {
       throw new AuthError('network_error', 'Cognito Identity answered without an identity id or credentials');
@@ -105,18 +134,20 @@ export function createCredentials(d: CredentialsDeps) {
     return r;
   }
 
-  /** Under the tab lock: use what another tab just got, else ask Cognito; hand the result over. */
+  /** Under the tab lock: use what another tab just got, else ask Cognito and hand the result over. */
   function fly(sub: string, enough: (r: AwsRecord | undefined) => boolean): Promise<AwsRecord> {
-    const ch = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(name);
-    (ch as { unref?: () => void } | null)?.unref?.(); // Node (tests, SSR): never keep the process alive
-    if (ch) ch.onmessage = (e: MessageEvent<AwsRecord>) => void (heard = e.data);
     return withTabLock(name, async () => {
-      await new Promise((r) => setTimeout(r)); // a hand-over message that raced the lock arrives first
+      await new Promise((r) => ((arrived = r as () => void), setTimeout(r, busy ? 1000 : 0)));
       if (d.current()?.sub !== sub) throw signedOut();
-      let r = known(sub);
-      if (r && r === heard) store.set(key, JSON.stringify(r)); // e.g. per-tab storage: keep it for a reload
-      if (!enough(r)) ch?.postMessage((r = await fetchRecord(sub, r)));
-      return r as AwsRecord;
+      const r = known(sub);
+      if (enough(r)) return r as AwsRecord;
+      ch?.postMessage(1);
+      let next: AwsRecord | 0 = 0;
+      try {
+        return (next = await fetchRecord(sub, r));
+      } finally {
+        ch?.postMessage(next);
+      }
     })
       .then(
         (r) => ((failures = retryAt = 0), r),
@@ -127,17 +158,18 @@ export function createCredentials(d: CredentialsDeps) {
           }
           throw e;
         },
-      )
-      .finally(() => ch?.close());
+      );
   }
 
   async function run(force = false): Promise<AwsRecord> {
     if (!cfg.identityPoolId) throw new AuthError('invalid_config', 'config.identityPoolId: needed for AWS credentials');
     const sub = d.current()?.sub;
     if (!sub) throw signedOut();
+    channel(); // from now on, hear what other tabs get
+    const since = Date.now();
+    // Fresh; when forced, also fetched since this call began.
+    const enough = (r: AwsRecord | undefined): boolean => Date.now() < ms(r) - CREDENTIALS_SKEW_MS && !(force && (r?.at ?? 0) <= since);
     const before = known(sub);
-    // Fresh; when forced, also newer than what this call began with.
-    const enough = (r: AwsRecord | undefined): boolean => Date.now() < ms(r) - CREDENTIALS_SKEW_MS && !(force && ms(r) === ms(before));
     if (enough(before)) return before as AwsRecord;
     // While Cognito can't be reached, credentials that are due but not yet expired still serve.
     const spare = (): AwsRecord | undefined => (r => (!force && Date.now() < ms(r) ? r : undefined))(known(sub));

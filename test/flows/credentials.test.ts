@@ -1,11 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthError, type CognitoAuthConfig } from '../../src/index.js';
+import { AuthError, type CognitoAuthConfig, type StorageLike } from '../../src/index.js';
 import { createTestApp } from '../support/app.js';
 import { type UserProfile } from '../support/cognito.js';
 import { createIdentityPool, IDENTITY_POOL_ID, ROLE_ARN } from '../support/identity.js';
 import { server } from '../support/setup.js';
 
 const BOB: UserProfile = { sub: '22222222-aaaa-bbbb-cccc-000000000002', 'cognito:username': 'bob', email: 'bob@example.com', email_verified: true };
+/** A tab of its own: a storage that starts as a copy of this tab's sessionStorage (a duplicated tab). */
+function copyOfSessionStorage(): StorageLike {
+  const m = new Map(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k) as string]));
+  return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) };
+}
 const awsKeys = () => Object.keys(localStorage).concat(Object.keys(sessionStorage)).filter((k) => k.endsWith('.aws'));
 
 /** A signed-in app with an identity pool behind msw. */
@@ -83,12 +88,26 @@ describe('AWS credentials from an identity pool', { timeout: 20_000 }, () => {
 
   it('two tabs with their own storage hand the credentials over (BroadcastChannel): one request of each', async () => {
     const { app, auth, pool } = await signedIn();
-    // The second tab has its own copy of the session (a duplicated tab), not of the AWS record.
-    const other = app.another({ identityPoolId: IDENTITY_POOL_ID, silentRenew: false });
+    const other = app.another({ identityPoolId: IDENTITY_POOL_ID, silentRenew: false, storage: copyOfSessionStorage() });
     await other.init();
+    expect(other.getState().status).toBe('authenticated');
     const all = await Promise.all([auth.getAwsCredentials(), other.getAwsCredentials(), auth.getAwsCredentials(), other.getAwsCredentials()]);
     expect(new Set(all.map((c) => c.accessKeyId)).size).toBe(1);
     expect(pool.counts).toEqual({ getId: 1, credentials: 1 });
+  });
+
+  it('a tab with its own storage hears what another tab got later, and keeps it for a reload', async () => {
+    const { app, auth, pool } = await signedIn();
+    const storage = copyOfSessionStorage();
+    const other = app.another({ identityPoolId: IDENTITY_POOL_ID, silentRenew: false, storage });
+    await other.init();
+    await Promise.all([auth.getAwsCredentials(), other.getAwsCredentials()]);
+    const forced = await auth.getAwsCredentials({ forceRefresh: true });
+    await vi.waitFor(async () => expect((await other.getAwsCredentials()).accessKeyId).toBe(forced.accessKeyId));
+    const reloaded = app.another({ identityPoolId: IDENTITY_POOL_ID, silentRenew: false, storage });
+    await reloaded.init();
+    expect((await reloaded.getAwsCredentials()).accessKeyId).toBe(forced.accessKeyId);
+    expect(pool.counts).toEqual({ getId: 1, credentials: 2 });
   });
 
   it('credentials are fetched again 5 minutes before they expire, once for concurrent callers', async () => {
