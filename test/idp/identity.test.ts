@@ -3,6 +3,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'; // the S3
 // (demo/idp/aws-service.mjs), driven from Node: plain fetch for Cognito Identity, AWS SDK v3's
 // S3 client for the service.
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -150,6 +151,21 @@ describe('local identity pool and AWS service', () => {
         idp.setCredentialsLifetime?.(3600);
       }
     });
+  });
+
+  it("speaks Cognito Identity's protocol as AWS SDK v3's own fromCognitoIdentityPool expects it", async () => {
+    const credentials = fromCognitoIdentityPool({
+      clientConfig: { region: 'us-east-1', endpoint: idp.identityEndpoint },
+      identityPoolId: idp.identityPoolId as string,
+      logins: { [provider]: async () => alice },
+    });
+    const c = await credentials();
+    expect(c.identityId).toMatch(/^us-east-1:/);
+    expect(c.expiration?.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: idp.awsEndpoint, forcePathStyle: true, credentials, maxAttempts: 1 });
+    await s3.send(new PutObjectCommand({ Bucket: 'demo', Key: `${c.identityId}/from-aws-provider.txt`, Body: 'ok' }));
+    const refused = fromCognitoIdentityPool({ clientConfig: { region: 'us-east-1', endpoint: idp.identityEndpoint }, identityPoolId: idp.identityPoolId as string, logins: { [provider]: 'not-a-token' } });
+    await expect(refused()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
   });
 
   it('can be left out', async () => {

@@ -1,6 +1,7 @@
 // Type test, checked by `npm run typecheck` (tsc covers test/), never run: getAwsCredentials() is
 // an AWS SDK for JavaScript v3 credentials provider as it is. The AWS SDK is a devDependency only.
 import { S3Client } from '@aws-sdk/client-s3';
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 import { createCognitoAuth, type AwsCredentials } from '../../src/index.js';
@@ -23,3 +24,10 @@ export const prefix: Promise<string> = auth.getIdentityId();
 export const wrong: AwsCredentialIdentityProvider = () => auth.getIdToken();
 // @ts-expect-error AwsCredentials carries the expiration as a Date, not epoch seconds
 export const wrongExpiration: AwsCredentials = { accessKeyId: 'a', secretAccessKey: 's', sessionToken: 't', expiration: 0, identityId: 'i' };
+
+// The README's recipe with AWS's own provider: the ID token as its login, renewed by the SDK.
+export const awsProvider: AwsCredentialIdentityProvider = fromCognitoIdentityPool({
+  clientConfig: { region: 'us-east-1' },
+  identityPoolId: 'us-east-1:0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e',
+  logins: { 'cognito-idp.us-east-1.amazonaws.com/us-east-1_ABC123DEF': () => auth.getIdToken() },
+});
