@@ -77,7 +77,7 @@ async function measureRequests(storage) {
       const start = idp.requests.length;
       if (before) await before();
       const keys = (await callers(tabs)).flat();
-      const log = idp.requests.slice(start).filter((r) => r.host === 'identity');
+      const log = idp.requests.slice(start).filter((r) => r.host === 'issuer' && r.path === '/'); // Cognito Identity
       windows.push({
         name,
         getId: idp.identityCounts.getId - counts.getId,

@@ -11,7 +11,7 @@
 //   COGNITO_AUTHORITY, COGNITO_CLIENT_ID, COGNITO_DOMAIN   use this real user pool, start no local one
 //   COGNITO_IDENTITY_POOL_ID   with a real pool: its identity pool, for the AWS credentials card
 //   DEMO_IDENTITY_POOL=0   the local pool without its identity pool (no AWS credentials card)
-//   IDP_IDENTITY_PORT (9013)   IDP_AWS_PORT (9014)   the local identity pool and its SigV4-checking AWS service
+//   IDP_AWS_PORT (9013)   the local AWS service that checks SigV4 (the identity pool is on the issuer host)
 //   COGNITO_CALLBACK_URL (http://localhost:{DEMO_PORT}/callback)   COGNITO_LOGOUT_URL (http://localhost:{DEMO_PORT}/)
 //
 // From code (tests): `startDemo(options)`; see serve.d.mts.
@@ -135,15 +135,14 @@ export async function startDemo(options = {}) {
         domain: idp.domain,
         users: idp.users.map((u) => ({ username: u.username, email: u.email, groups: u.groups })),
         identityPoolId: idp.identityPoolId,
-        identityPoolEndpoint: idp.identityEndpoint,
         awsEndpoint: idp.awsEndpoint,
       };
     }
     if (cognito?.identityPoolId) pool.identityPoolId = cognito.identityPoolId;
-    // Where the page may connect to for AWS credentials (and, locally, the SigV4-checking service).
-    const identityOrigins = pool.identityPoolId
-      ? [new URL(pool.identityPoolEndpoint ?? `https://cognito-identity.${pool.identityPoolId.split(':')[0]}.amazonaws.com`).origin, ...(pool.awsEndpoint ? [pool.awsEndpoint] : [])]
-      : [];
+    // Where the page may connect to for AWS credentials: Cognito Identity (locally on the issuer
+    // host, already allowed) and the local SigV4-checking service.
+    const identityOrigins = pool.awsEndpoint ? [pool.awsEndpoint]
+      : pool.identityPoolId ? [`https://cognito-identity.${pool.identityPoolId.split(':')[0]}.amazonaws.com`] : [];
     const config = {
       authority: pool.authority,
       clientId: pool.clientId,
@@ -151,7 +150,6 @@ export async function startDemo(options = {}) {
       domain: pool.domain,
       logoutUrl,
       ...(pool.identityPoolId && { identityPoolId: pool.identityPoolId }),
-      ...(pool.identityPoolEndpoint && { identityPoolEndpoint: pool.identityPoolEndpoint }),
       ...DEMO_SDK_CONFIG,
       ...options.config,
       demo: {
@@ -234,7 +232,7 @@ async function main() {
       domainPort: int('IDP_DOMAIN_PORT', 9012),
       accessTokenTtl: int('DEMO_ACCESS_TOKEN_TTL', undefined),
       identityPool: env.DEMO_IDENTITY_POOL !== '0',
-      idpOptions: { identityPort: int('IDP_IDENTITY_PORT', 9013), awsPort: int('IDP_AWS_PORT', 9014) },
+      idpOptions: { awsPort: int('IDP_AWS_PORT', 9013) },
       cognito: real
         ? {
             authority: env.COGNITO_AUTHORITY,
@@ -260,7 +258,7 @@ async function main() {
   console.log(`  client id   ${config.clientId}`);
   console.log(`  callback    ${config.callbackUrl}`);
   console.log(`  sign-out    ${config.logoutUrl}`);
-  if (config.identityPoolId) console.log(`  identity    ${config.identityPoolId}${config.identityPoolEndpoint ? ` at ${config.identityPoolEndpoint}` : ''}`);
+  if (config.identityPoolId) console.log(`  identity    ${config.identityPoolId}${demo.idp?.identityEndpoint ? ` at ${demo.idp.identityEndpoint}` : ''}`);
   if (config.demo.awsEndpoint) console.log(`  AWS service ${config.demo.awsEndpoint}   (S3 objects, SigV4 checked)`);
   if (demo.idp) {
     const admins = new Set(config.adminPrincipals);

@@ -28,7 +28,6 @@ export interface NormalizedConfig {
   debug: boolean;
   identityPoolId?: string;
   customRoleArn?: string;
-  identityPoolEndpoint?: string;
 }
 
 /** Cognito's endpoints, derived from `domain` or read from discovery. */
@@ -44,7 +43,7 @@ const KNOWN = new Set<string>([
   'authority', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
-  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'identityPoolId', 'customRoleArn', 'identityPoolEndpoint',
+  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'identityPoolId', 'customRoleArn',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -61,7 +60,7 @@ export const DEFAULT_CLOCK_SKEW = 120;
 export const configError = (field: string, expected: string): AuthError =>
   new AuthError('invalid_config', `config.${field}: ${expected}`);
 
-const isLoopback = (host: string): boolean =>
+export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /** Parse an absolute URL that must be https, or http on a loopback host. */
@@ -203,10 +202,9 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    // The identity pool's fields, by the shapes AWS documents for them.
     identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
-    customRoleArn: shaped('customRoleArn', /^arn:[\w-]+:iam::\d+:role\//, 'an IAM role ARN'),
-    // Default: Cognito Identity in the pool's region (credentials-api.ts).
-    identityPoolEndpoint: raw.identityPoolEndpoint === undefined ? undefined : checkUrl('identityPoolEndpoint', raw.identityPoolEndpoint).href,
+    customRoleArn: shaped('customRoleArn', /^arn:/, 'an IAM role ARN'),
   };
 }
 

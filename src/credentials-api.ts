@@ -2,20 +2,29 @@
  * Cognito Identity's two public calls, `GetId` and `GetCredentialsForIdentity`: unsigned AWS JSON
  * 1.1 POSTs (no SigV4, no AWS SDK), their errors typed.
  */
-import type { NormalizedConfig } from './config.js';
+import { isLoopback, type NormalizedConfig } from './config.js';
 import { AuthError } from './errors.js';
 import { request } from './http.js';
 
 /**
- * POST `action` to Cognito Identity (`identityPoolEndpoint`, by default the pool's region:
- * `https://cognito-identity.{region}.amazonaws.com/`) and resolve its JSON reply. A refusal is
+ * Cognito Identity in the pool's region; with an `authority` on loopback (a local IdP, such as
+ * demo/idp or LocalStack, which serve every API on one origin), the authority's origin.
+ */
+export function identityEndpoint(cfg: NormalizedConfig): string {
+  const authority = new URL(cfg.authority);
+  if (isLoopback(authority.hostname)) return `${authority.origin}/`;
+  const region = (cfg.identityPoolId as string).split(':')[0] as string;
+  return `https://cognito-identity.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`;
+}
+
+/**
+ * POST `action` to Cognito Identity ({@link identityEndpoint}) and resolve its JSON reply. A refusal is
  * `identity_pool_refused`; throttling (`TooManyRequestsException`, `LimitExceededException`), AWS's
  * internal faults, a 5xx or no usable answer are `network_error`. Both keep the AWS error type.
  */
 export async function callIdentity(cfg: NormalizedConfig, action: 'GetId' | 'GetCredentialsForIdentity', body: object): Promise<Record<string, unknown>> {
-  const region = (cfg.identityPoolId as string).split(':')[0] as string;
   const res = await request(
-    cfg.identityPoolEndpoint ?? `https://cognito-identity.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`,
+    identityEndpoint(cfg),
     {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSCognitoIdentityService.${action}` },

@@ -42,15 +42,14 @@ export interface CognitoAuthConfig {
   navigate?: (url: string) => void;
   /** Log refusals and fallbacks with `console.warn` (never tokens). */
   debug?: boolean;
-  /** `{region}:{uuid}` of a Cognito identity pool: enables `getAwsCredentials()` and `getIdentityId()`. */
+  /**
+   * `{region}:{uuid}` of a Cognito identity pool: enables `getAwsCredentials()` and `getIdentityId()`,
+   * from Cognito Identity in that region (`https://cognito-identity.{region}.amazonaws.com/`), or,
+   * when `authority` is on loopback (a local IdP such as demo/idp), at the authority's origin.
+   */
   identityPoolId?: string;
   /** An IAM role ARN sent as `CustomRoleArn` (the identity pool must allow it for the user). */
   customRoleArn?: string;
-  /**
-   * Cognito Identity's endpoint. Default `https://cognito-identity.{region}.amazonaws.com/`, the
-   * region taken from `identityPoolId`. https, or http on loopback (a local stand-in such as demo/idp).
-   */
-  identityPoolEndpoint?: string;
 }
 
 export interface SignInOptions {

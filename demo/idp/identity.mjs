@@ -169,9 +169,11 @@ function seconds(name, value) {
 }
 
 /**
- * Start the identity pool of the local user pool (Cognito Identity on one port) and the local AWS
- * service that accepts its credentials (another port), both on 127.0.0.1. Their servers join
- * `servers`, so the IdP's stop() closes them. See README.md.
+ * The identity pool of the local user pool and the local AWS service that accepts its credentials.
+ * Cognito Identity is served on the issuer's host, at `POST /` (`serve()` wraps the issuer host's
+ * handler): the SDK derives that endpoint from a loopback `authority`, as LocalStack serves every
+ * API on one origin. The AWS service gets a port of its own, on 127.0.0.1; its server joins
+ * `servers`, so the IdP's stop() closes it. With `options.identityPool === false`, nothing.
  *
  * @param {object} p
  * @param {string} p.issuer
@@ -184,6 +186,7 @@ function seconds(name, value) {
  * @param {(...args: unknown[]) => void} p.log
  */
 export async function startIdentityPool({ issuer, clientIds, publicJwks, region, options, servers, requests, log }) {
+  if (options.identityPool === false) return { serve: (next) => next, info: {} };
   const identityPoolId = options.identityPoolId ?? `${region}:${randomUUID()}`;
   if (!/^[\w-]+:[\da-f-]+$/.test(identityPoolId)) throw new TypeError(`identityPoolId must be "{region}:{uuid}", got ${identityPoolId}`);
   const settings = {
@@ -193,26 +196,29 @@ export async function startIdentityPool({ issuer, clientIds, publicJwks, region,
   };
   const issued = new Map();
   const counts = { getId: 0, getCredentialsForIdentity: 0, accepted: 0, refused: 0 };
-  const logged = (host, handler) => (req, res) => {
+  const identity = identityPoolHandler({ identityPoolId, issuer, clientIds, publicJwks, settings, issued, counts, log });
+  const aws = awsServiceHandler({ issued, region: identityPoolId.split(':')[0], counts, log });
+  const awsServer = http.createServer((req, res) => {
     const { pathname, search } = new URL(req.url, 'http://127.0.0.1');
-    const target = req.headers['x-amz-target'];
-    requests.push({ host, method: req.method, path: pathname, url: pathname + search, ...(target ? { target: String(target) } : {}) });
-    log(host, req.method, pathname + search, target ?? '');
-    handler(req, res);
-  };
-  const identityServer = http.createServer(logged('identity', identityPoolHandler({ identityPoolId, issuer, clientIds, publicJwks, settings, issued, counts, log })));
-  const awsServer = http.createServer(logged('aws', awsServiceHandler({ issued, region: identityPoolId.split(':')[0], counts, log })));
-  servers.push(identityServer, awsServer);
-  const identityPort = await listen(identityServer, options.identityPort ?? 0);
+    requests.push({ host: 'aws', method: req.method, path: pathname, url: pathname + search });
+    log('aws', req.method, pathname + search);
+    aws(req, res);
+  });
+  servers.push(awsServer);
   const awsPort = await listen(awsServer, options.awsPort ?? 0);
-  log(`identity pool ${identityPoolId} at http://127.0.0.1:${identityPort}/, AWS service at http://127.0.0.1:${awsPort}`);
+  const origin = new URL(issuer).origin;
+  log(`identity pool ${identityPoolId} at ${origin}/, AWS service at http://127.0.0.1:${awsPort}`);
   return {
-    identityPoolId,
-    identityEndpoint: `http://127.0.0.1:${identityPort}/`,
-    awsEndpoint: `http://127.0.0.1:${awsPort}`,
-    identityCounts: counts,
-    setCredentialsLifetime(s) {
-      settings.credentialsTtl = seconds('seconds', s);
+    /** The issuer host's handler, with Cognito Identity at `/`. */
+    serve: (next) => (req, res) => (new URL(req.url, 'http://127.0.0.1').pathname === '/' ? identity(req, res) : next(req, res)),
+    info: {
+      identityPoolId,
+      identityEndpoint: `${origin}/`,
+      awsEndpoint: `http://127.0.0.1:${awsPort}`,
+      identityCounts: counts,
+      setCredentialsLifetime(s) {
+        settings.credentialsTtl = seconds('seconds', s);
+      },
     },
   };
 }

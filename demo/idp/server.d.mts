@@ -49,8 +49,6 @@ export interface IdpOptions {
   identityPool?: boolean;
   /** The identity pool's id. Default `{region}:{random uuid}`. */
   identityPoolId?: string;
-  /** Port of Cognito Identity (GetId, GetCredentialsForIdentity). 0 = any free port. Default 0. */
-  identityPort?: number;
   /** Port of the local AWS service (S3 objects, SigV4 checked). 0 = any free port. Default 0. */
   awsPort?: number;
   /** Lifetime of the AWS credentials issued, seconds. Default 3600. */
@@ -60,9 +58,8 @@ export interface IdpOptions {
 }
 
 export interface IdpRequest {
-  host: 'issuer' | 'domain' | 'identity' | 'aws';
-  /** Cognito Identity's action (`X-Amz-Target`), for host 'identity'. */
-  target?: string;
+  /** Cognito Identity is on the issuer host, at `/`; `aws` is the local AWS service. */
+  host: 'issuer' | 'domain' | 'aws';
   method: string;
   /** Path without the query string. */
   path: string;
@@ -105,7 +102,7 @@ export interface LocalIdp {
   setRefreshTokenLifetime(seconds: number): void;
   /** The identity pool (absent with `identityPool: false`): `{region}:{uuid}`. */
   identityPoolId?: string;
-  /** Cognito Identity: `http://127.0.0.1:{identityPort}/` (the SDK's `identityPoolEndpoint`). */
+  /** Cognito Identity: `{issuer origin}/`, where the SDK finds it with a loopback `authority`. */
   identityEndpoint?: string;
   /** The local AWS service: `http://127.0.0.1:{awsPort}` (an S3 client's `endpoint`, path-style, region from the pool id). */
   awsEndpoint?: string;

@@ -152,12 +152,10 @@ export async function startIdp(options = {}) {
     });
     provider.use(cognitoRoutes({ provider, isOriginLive, settings, users, publicJwks, issuer, counters, log }));
 
-    onIssuer = issuerHandler({ poolId, discovery, jwks: publicJwks });
+    // An identity pool for the pool's users (on the issuer host), an AWS service that checks SigV4.
+    const identity = await startIdentityPool({ issuer, clientIds: [settings.clientId], publicJwks, region, options, servers, requests, log });
+    onIssuer = identity.serve(issuerHandler({ poolId, discovery, jwks: publicJwks }));
     onDomain = provider.callback();
-    // An identity pool for the pool's users, and an AWS service that checks SigV4 (identity.mjs).
-    const identity = options.identityPool === false
-      ? {}
-      : await startIdentityPool({ issuer, clientIds: [settings.clientId], publicJwks, region, options, servers, requests, log });
     log(`issuer ${issuer}`);
     log(`domain ${domain}`);
 
@@ -183,7 +181,7 @@ export async function startIdp(options = {}) {
       setRefreshTokenLifetime(seconds) {
         settings.refreshTokenTtl = positiveInt('seconds', seconds);
       },
-      ...identity,
+      ...identity.info,
     };
   } catch (err) {
     await stop();
