@@ -12,7 +12,8 @@ export declare const sdkIife: string;
 /** 1 kB = 1000 bytes. */
 export declare const KB: number;
 /** Size budget of this SDK, in gzip -9 bytes. */
-export declare const TARGETS: { initial: number; all: number; iife: number };
+export declare const TARGETS: { initial: number; signIn: number; iife: number };
+export declare const SIGN_IN_LAZY: RegExp;
 
 export interface Sizes {
   /** Bytes as written (minified). */
@@ -28,6 +29,8 @@ export interface BuiltChunk {
   isEntry: boolean;
   imports: string[];
   dynamicImports: string[];
+  /** The minified code. */
+  code: string;
   sizes: Sizes;
 }
 
@@ -37,6 +40,8 @@ export interface BuiltApp {
   chunks: BuiltChunk[];
   /** The entry chunk and what it imports statically. */
   initial: { count: number; sizes: Sizes };
+  /** What the app's sign-in path loads: the initial chunks and the lazy chunks `signInLazy` names. */
+  signIn: { count: number; sizes: Sizes; files: string[] };
   /** Every chunk, lazy ones included. */
   all: { count: number; sizes: Sizes };
   warnings: number;
@@ -51,6 +56,8 @@ export interface BuildOptions {
   after?: Plugin[];
   /** Non-fatal warnings. */
   onWarning?: (warning: RollupLog) => void;
+  /** Which lazy chunks the sign-in path loads, by file name (default: all). */
+  signInLazy?: RegExp | null;
 }
 
 export declare function compressedSizes(code: string | Uint8Array): Sizes;

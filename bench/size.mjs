@@ -24,6 +24,7 @@ import {
   rootDir,
   sdkEntry,
   sdkIife,
+  SIGN_IN_LAZY,
   TARGETS,
 } from './bundle.mjs';
 
@@ -46,9 +47,10 @@ const log = (message) => process.stderr.write(`[size] ${message}\n`);
  * The bench's pipeline (bundle.mjs's builder plus NODE_ENV=production and commonjs, for the
  * peers that need them), for any consumer app: `input` is its entry, `dir` its output folder.
  */
-export function buildBenchApp(input, { dir, verbose = false } = {}) {
+export function buildBenchApp(input, { dir, verbose = false, signInLazy = null } = {}) {
   return buildWith(input, {
     dir,
+    signInLazy,
     before: [
       replace({
         preventAssignment: true,
@@ -61,8 +63,8 @@ export function buildBenchApp(input, { dir, verbose = false } = {}) {
 }
 
 /** Build bench/apps/<id>.mjs into bench/.out/<id>/ and measure every output chunk. */
-export function buildApp(id, { verbose = false } = {}) {
-  return buildBenchApp(join(appsDir, `${id}.mjs`), { dir: join(outDir, id), verbose });
+export function buildApp(id, { verbose = false, signInLazy = null } = {}) {
+  return buildBenchApp(join(appsDir, `${id}.mjs`), { dir: join(outDir, id), verbose, signInLazy });
 }
 
 /** Make sure ../dist exists, building it once with the root's build script if it does not. */
@@ -107,8 +109,8 @@ export async function measureSizes({ verbose = false } = {}) {
   if (existsSync(sdkEntry)) {
     try {
       log('building cognito-spa-auth');
-      const built = await buildApp('cognito-spa-auth', { verbose });
-      const lazy = built.all.count - built.initial.count;
+      const built = await buildApp('cognito-spa-auth', { verbose, signInLazy: SIGN_IN_LAZY });
+      const lazy = built.signIn.count - built.initial.count;
       rows.push({
         id: 'sdk-initial',
         label: 'cognito-spa-auth: initial (entry chunk)',
@@ -118,20 +120,20 @@ export async function measureSizes({ verbose = false } = {}) {
       });
       rows.push({
         id: 'sdk-all',
-        label: 'cognito-spa-auth: all chunks',
+        label: 'cognito-spa-auth: all chunks a sign-in app loads',
         chunks: lazy === 0 ? 'entry' : `entry + ${lazy} lazy`,
-        sizes: built.all.sizes,
-        target: TARGETS.all,
+        sizes: built.signIn.sizes,
+        target: TARGETS.signIn,
         baseline: true,
       });
     } catch (error) {
       log(`cognito-spa-auth: ${error.message}`);
       rows.push({ id: 'sdk-initial', label: 'cognito-spa-auth: initial (entry chunk)', error: 'build failed', target: TARGETS.initial });
-      rows.push({ id: 'sdk-all', label: 'cognito-spa-auth: all chunks', error: 'build failed', target: TARGETS.all, baseline: true });
+      rows.push({ id: 'sdk-all', label: 'cognito-spa-auth: all chunks a sign-in app loads', error: 'build failed', target: TARGETS.signIn, baseline: true });
     }
   } else {
     rows.push({ id: 'sdk-initial', label: 'cognito-spa-auth: initial (entry chunk)', error: 'not built', target: TARGETS.initial });
-    rows.push({ id: 'sdk-all', label: 'cognito-spa-auth: all chunks', error: 'not built', target: TARGETS.all, baseline: true });
+    rows.push({ id: 'sdk-all', label: 'cognito-spa-auth: all chunks a sign-in app loads', error: 'not built', target: TARGETS.signIn, baseline: true });
   }
 
   // 2. This SDK's script-tag build, as shipped (already minified).

@@ -5,12 +5,12 @@ import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
-import { createRenewer, needsRenew, sessionEnd } from './renew.js';
+import { createRenewer, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
 import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
 import { openStorages, type SessionRecord } from './store.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
+import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
 import type { Credentials } from './credentials.js';
@@ -39,7 +39,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let engine: Promise<Engine> | null = null;
   const loadEngine = (): Promise<Engine> =>
     (engine ??= import('./engine.js').then(
-      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) }),
+      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
       (cause: unknown) => {
         engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
         throw new AuthError('network_error', "the SDK's token-verification code could not be loaded", { cause });
@@ -51,7 +51,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let channel: ReturnType<typeof openChannel> | null = null;
   const tabs = () => (channel ??= openChannel(`cognito-spa-auth.${cfg.clientId}`, onTabMessage));
 
-  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt);
+  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt, r.idExpiresAt);
 
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
@@ -85,10 +85,17 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
 
   function onTabMessage(m: TabMessage): void {
     if (m.t === 'session') {
-      fromTabs = m.record;
+      // Another tab's record gets the checks a stored one gets: any script of the origin can post.
+      const r = rec.asSessionRecord(m.record, cfg);
+      if (!r) return warn('ignored a session from another tab that is not one of this client');
+      fromTabs = r;
       // With shared storage every tab shows the same session; elsewhere a tab keeps its own.
-      if (cfg.storage === 'local' && m.record.clientId === cfg.clientId && m.record.updatedAt > (session?.updatedAt ?? 0)) {
-        adopt(m.record, session?.sub === m.record.sub ? 'other_tab' : 'signedIn');
+      if (cfg.storage === 'local' && r.updatedAt > (session?.updatedAt ?? 0)) {
+        try {
+          adopt(r, session?.sub === r.sub ? 'other_tab' : 'signedIn');
+        } catch (e) {
+          warn('ignored a session from another tab whose user may not sign in here', e);
+        }
       }
     } else if (cfg.storage === 'local' && session) {
       end('other_tab', undefined, false);
@@ -105,6 +112,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       const e = await loadEngine();
       return e.refresh(cfg, await endpoints(), base, e.keys);
     },
+    locked(force, startedWith) {
+      return loadEngine().then((e) => e.renewLocked(this, force, startedWith));
+    },
     adopt: (r) => void adopt(r, 'renewed'),
     end,
     emit: events.emit,
@@ -114,12 +124,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   function restore(): AuthState {
     const r = rec.readSession(storage().tokens, cfg, warn);
     if (!r) return (state.dispatch({ type: 'unauthenticated' }), state.getState());
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= sessionEnd(r, cfg)) {
-      session = r;
+    session = r;
+    if (sessionOver(r, cfg)) {
       end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
-    } else if (!r.refreshToken && now >= r.expiresAt) {
-      session = r;
+    } else if (!r.refreshToken && !isValid(r, 'accessToken')) {
       end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
     } else {
       try {
@@ -140,9 +148,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       return false;
     }
     const cb = new URL(cfg.callbackUrl);
-    return u.origin === cb.origin && u.pathname === cb.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
+    // A code or an error on the callback path: with or without state (Cognito sends some errors
+    // without it; a code without it is refused as state_mismatch).
+    return u.origin === cb.origin && u.pathname === cb.pathname && (u.searchParams.has('code') || u.searchParams.has('error'));
   };
 
+  let initP: Promise<InitResult> | null = null;
   const callbacks = new Map<string, Promise<CallbackResult>>();
   function handleCallback(url: string = here()): Promise<CallbackResult> {
     // The same callback URL handled twice at once (e.g. React StrictMode) is one exchange.
@@ -150,7 +161,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     if (!p) {
       state.dispatch({ type: 'loading' });
       p = completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
-        .then((r) => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo }))
+        .then((r): CallbackResult => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }))
         .catch((e: unknown) => {
           const err = e instanceof AuthError ? e : new AuthError('token_request_failed', 'the callback failed', { cause: e });
           state.dispatch({ type: 'failed', error: err });
@@ -165,28 +176,27 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let aws: Promise<Credentials> | null = null;
   const credentials = (): Promise<Credentials> =>
     (aws ??= import('./credentials.js').then(
-      (m) => m.createCredentials({ cfg, storage, current: () => session, token, on: events.on }),
+      (m) => m.createCredentials(cfg, api),
       (cause: unknown) => {
         aws = null; // tried again next time
         throw new AuthError('network_error', "the SDK's AWS credentials code could not be loaded", { cause });
       },
     ));
 
-  let initP: Promise<AuthState> | null = null;
-  async function token(kind: 'accessToken' | 'idToken', force = false): Promise<string> {
+  /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
+  async function token(kind: TokenKind, force = false): Promise<string> {
     const r = session;
     if (!r) throw new AuthError('login_required', 'not signed in');
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= sessionEnd(r, cfg)) {
+    if (sessionOver(r, cfg)) {
       const err = new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again');
       end('session_expired', err);
       throw err;
     }
-    if (!force && !needsRenew(r, cfg)) return r[kind];
-    if (!r.refreshToken) {
-      if (now < r.expiresAt && !force) return r[kind];
-      const err = new AuthError('login_required', force ? 'there is no refresh token to renew with' : 'the access token expired and there is no refresh token');
-      if (now >= r.expiresAt) end('token_expired', err);
+    if (!force && !needsRenew(r, cfg, kind)) return r[kind];
+    if (!renewer.canRenew(r)) {
+      if (!force && isValid(r, kind)) return r[kind];
+      const err = new AuthError('login_required', force ? 'the session cannot be renewed' : `the ${kind === 'idToken' ? 'ID' : 'access'} token expired and it cannot be renewed`);
+      if (!isValid(r, 'accessToken')) end('token_expired', err);
       throw err;
     }
     try {
@@ -194,12 +204,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     } catch (e) {
       // A transient fault (the session is still there) while the token is still valid: use it.
       const still = session;
-      if (!force && still && Math.floor(Date.now() / 1000) < still.expiresAt) return still[kind];
+      if (!force && still && isValid(still, kind)) return still[kind];
       throw e;
     }
   }
 
-  return {
+  const api: CognitoAuth = {
     getState: state.getState,
     subscribe: state.subscribe,
     on: events.on,
@@ -209,7 +219,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
         tabs();
         if (!isCallback()) return restore();
         try {
-          await handleCallback();
+          const { returnTo, appState } = await handleCallback();
+          return { ...state.getState(), returnTo, appState };
         } catch (e) {
           // A replayed callback (reload, back button) while a session is stored: the replay changes
           // nothing, so keep the user signed in. Otherwise the error stays in the state.
@@ -260,5 +271,6 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       events.clear();
     },
   };
+  return api;
 }
 

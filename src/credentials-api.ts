@@ -2,17 +2,17 @@
  * Cognito Identity's two public calls, `GetId` and `GetCredentialsForIdentity`: unsigned AWS JSON
  * 1.1 POSTs (no SigV4, no AWS SDK), their errors typed.
  */
-import { isLoopback, type NormalizedConfig } from './config.js';
+import type { NormalizedConfig } from './config.js';
 import { AuthError } from './errors.js';
 import { request } from './http.js';
 
 /**
- * Cognito Identity in the pool's region; with an `authority` on loopback (a local IdP, such as
- * demo/idp or LocalStack, which serve every API on one origin), the authority's origin.
+ * Cognito Identity in the pool's region; with an http `authority` (allowed on loopback only: a
+ * local IdP such as demo/idp or LocalStack, which serve every API on one origin), its origin.
  */
 export function identityEndpoint(cfg: NormalizedConfig): string {
   const authority = new URL(cfg.authority);
-  if (isLoopback(authority.hostname)) return `${authority.origin}/`;
+  if (authority.protocol === 'http:') return `${authority.origin}/`;
   const region = (cfg.identityPoolId as string).split(':')[0] as string;
   return `https://cognito-identity.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`;
 }

@@ -6,22 +6,19 @@
  */
 import type { NormalizedConfig } from './config.js';
 import { callIdentity } from './credentials-api.js';
-import { withTabLock } from './crosstab.js';
 import { AuthError } from './errors.js';
-import { decodeClaims } from './jwt.js';
 import { awsKey } from './records.js';
-import type { SafeStorage, SessionRecord } from './store.js';
-import type { AuthEventMap, AwsCredentials, GetAwsCredentialsOptions } from './types.js';
+import { openStorages } from './store.js';
+import type { AwsCredentials, CognitoAuth, GetAwsCredentialsOptions } from './types.js';
 
-/** What the credentials need from the client; they own no tokens. */
-export interface CredentialsDeps {
-  cfg: NormalizedConfig;
-  /** Where the session lives: the identity id and credentials are kept there too. */
-  storage(): { tokens: SafeStorage };
-  current(): SessionRecord | null;
-  /** The client's tokens, renewed first when due; `force` renews them now. */
-  token(kind: 'idToken', force: boolean): Promise<string>;
-  on<E extends 'signedIn' | 'signedOut'>(event: E, listener: (payload: AuthEventMap[E]) => void): () => void;
+/**
+ * What the credentials need: the config, and the client's public API (the user, its ID token,
+ * renewed first when due, its events). They own no tokens.
+ */
+export type CredentialsDeps = Pick<CognitoAuth, 'getUser' | 'getIdToken' | 'on'>;
+
+interface LockManagerLike {
+  request<T>(name: string, cb: () => Promise<T>): Promise<T>;
 }
 
 /** What is kept for the session's user: the identity id and Cognito Identity's last `Credentials`. */
@@ -46,18 +43,27 @@ const transient = (e: unknown): e is AuthError => (e as AuthError | null)?.code 
 const signedOut = (): AuthError => new AuthError('login_required', 'not signed in');
 
 /**
+ * A Web Lock shared by every tab of the origin, as renew takes (lock.ts). Where a browser has
+ * none (before 2022), none: unlike a rotating refresh token, a second GetId or
+ * GetCredentialsForIdentity is harmless, so the lease fallback is not worth its bytes here.
+ */
+const locked = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+  (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks?.request(name, fn) ?? fn();
+
+/**
  * The identity pool's credentials for the signed-in user. Concurrent callers share one request;
- * tabs take turns under a lock (`withTabLock`, as renew does), and the one that held it hands
+ * tabs take turns under a Web Lock, as renew does, and the one that held it hands
  * the result to the others by storage and by BroadcastChannel (storage alone can lag between
  * Chromium processes). Throttling and faults back off (1 s doubling to 1 min) and never sign
  * anyone out; meanwhile credentials that are due but not expired still serve.
  */
-export function createCredentials(d: CredentialsDeps) {
-  const { cfg } = d;
+export function createCredentials(cfg: NormalizedConfig, d: CredentialsDeps) {
   const pool = `${cfg.identityPoolId} ${cfg.customRoleArn}`;
   const name = `cognito-spa-auth.${cfg.clientId}.aws`;
   const key = awsKey(cfg.clientId);
-  const store = d.storage().tokens;
+  // The storage the session lives in (for 'memory', a store of this chunk's own, forgotten below).
+  const store = openStorages(cfg.storage, () => undefined).tokens;
+  const user = (): string | undefined => d.getUser()?.claims.sub as string | undefined;
   const flights: Array<Promise<AwsRecord> | undefined> = [];
   let heard: AwsRecord | undefined; // sent by the tab that held the lock
   let busy = false; // another tab said it is asking Cognito, and has not handed over yet
@@ -87,24 +93,28 @@ export function createCredentials(d: CredentialsDeps) {
     return ch;
   };
 
-  // A sign-out or another user: forget what this tab heard (the client removes the stored record).
+  // A sign-out or another user: forget what this tab heard, and a stored record of another user
+  // (the client removes it too, where the storage outlives this chunk).
   const forget = (): void => {
     heard = lastError = undefined;
     failures = retryAt = 0;
     ch?.close();
     ch = null;
+    if (stored()?.sub !== user()) store.remove(key);
   };
   d.on('signedOut', forget);
   d.on('signedIn', forget);
 
+  function stored(): AwsRecord | undefined {
+    try {
+      return JSON.parse(store.get(key) ?? 'null') ?? undefined;
+    } catch {
+      return undefined; // unreadable: none
+    }
+  }
   /** The newest record of `sub` for this pool: the stored one or one another tab sent. */
   const known = (sub: string): AwsRecord | undefined => {
-    let kept: AwsRecord | undefined;
-    try {
-      kept = JSON.parse(store.get(key) ?? 'null') ?? undefined;
-    } catch {
-      /* unreadable: none */
-    }
+    const kept = stored();
     const r = [kept, heard].filter((x) => x?.v === 1 && x.sub === sub && x.pool === pool).sort((a, b) => (b?.at ?? 0) - (a?.at ?? 0))[0];
     if (r && r !== kept) store.set(key, JSON.stringify(r)); // heard from another tab: keep it for a reload (per-tab storage)
     return r;
@@ -112,10 +122,8 @@ export function createCredentials(d: CredentialsDeps) {
 
   /** Ask Cognito Identity: `GetId` unless the identity id is known, then the credentials. */
   async function fetchRecord(sub: string, had: AwsRecord | undefined): Promise<AwsRecord> {
-    let token = await d.token('idToken', false);
-    // A fresh access token can sit beside an ID token that is (nearly) expired: Cognito would refuse it.
-    if (Number(decodeClaims(token)?.exp) - Date.now() / 1000 <= cfg.renewLeadTime) token = await d.token('idToken', true);
-    const logins = { [String(decodeClaims(token)?.iss).replace(/^https?:\/\//, '')]: token };
+    const token = await d.getIdToken(); // renewed first when it is expired or due
+    const logins = { [String(d.getUser()?.claims.iss).replace(/^https?:\/\//, '')]: token };
     const getId = async (): Promise<string> => (await callIdentity(cfg, 'GetId', { IdentityPoolId: cfg.identityPoolId, Logins: logins })).IdentityId as string;
     const ask = async (id: string) => callIdentity(cfg, 'GetCredentialsForIdentity', { IdentityId: id, Logins: logins, CustomRoleArn: cfg.customRoleArn });
     let identityId = had?.identityId ?? (await getId());
@@ -129,16 +137,16 @@ export function createCredentials(d: CredentialsDeps) {
     if (!c || ![c.AccessKeyId, c.SecretKey, c.SessionToken, identityId].every(str) || !(ms(r) > Date.now())) {
       throw new AuthError('network_error', 'Cognito Identity answered without an identity id or credentials');
     }
-    if (d.current()?.sub !== sub) throw signedOut(); // the user left meanwhile: keep nothing
+    if (user() !== sub) throw signedOut(); // the user left meanwhile: keep nothing
     store.set(key, JSON.stringify(r));
     return r;
   }
 
   /** Under the tab lock: use what another tab just got, else ask Cognito and hand the result over. */
   function fly(sub: string, enough: (r: AwsRecord | undefined) => boolean): Promise<AwsRecord> {
-    return withTabLock(name, async () => {
+    return locked(name, async () => {
       await new Promise((r) => ((arrived = r as () => void), setTimeout(r, busy ? 1000 : 0)));
-      if (d.current()?.sub !== sub) throw signedOut();
+      if (user() !== sub) throw signedOut();
       const r = known(sub);
       if (enough(r)) return r as AwsRecord;
       ch?.postMessage(1);
@@ -163,7 +171,7 @@ export function createCredentials(d: CredentialsDeps) {
 
   async function run(force = false): Promise<AwsRecord> {
     if (!cfg.identityPoolId) throw new AuthError('invalid_config', 'config.identityPoolId: needed for AWS credentials');
-    const sub = d.current()?.sub;
+    const sub = user();
     if (!sub) throw signedOut();
     channel(); // from now on, hear what other tabs get
     const since = Date.now();
@@ -191,7 +199,7 @@ export function createCredentials(d: CredentialsDeps) {
     },
     /** The identity id: kept, or learnt together with the first credentials. */
     async getIdentityId(): Promise<string> {
-      const sub = d.current()?.sub;
+      const sub = user();
       return (sub && known(sub)?.identityId) || (await run()).identityId;
     },
   };

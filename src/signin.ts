@@ -3,26 +3,43 @@ import { b64urlEncode, randomString, sha } from './jwt.js';
 import { STORE_VERSION, type TransactionRecord } from './store.js';
 import type { SignInOptions } from './types.js';
 
-const OPTION_KEYS = new Set(['returnTo', 'prompt', 'maxAge', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes']);
+const OPTION_KEYS = new Set(['returnTo', 'prompt', 'maxAge', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes', 'appState']);
+/** The most `appState` a sign-in keeps, as JSON characters: it lives in the browser's storage until the callback. */
+const APP_STATE_MAX = 8192;
 
-/**
- * Resolve `returnTo` against the current page; only the same origin is accepted, and it is
- * kept as a path so that it can never send the user to another site.
- */
-export function sameOriginPath(returnTo: string | undefined, here: string): string {
-  const base = new URL(here);
-  if (returnTo === undefined) return base.pathname + base.search + base.hash;
-  let target: URL | null = null;
+/** `appState` as it will be stored: JSON-serialisable and small, or `invalid_config`. */
+function appStateOf(value: unknown): unknown {
+  let json: string | undefined;
   try {
-    target = new URL(returnTo, base);
+    json = JSON.stringify(value);
   } catch {
     /* refused below */
   }
-  // "//evil.example", "\\evil.example" and "javascript:" all resolve to another (or an opaque) origin.
-  if (!target || target.origin !== base.origin) {
+  if (value === undefined) return undefined;
+  if (json === undefined || json.length > APP_STATE_MAX) throw configError('signIn.appState', `JSON of at most ${APP_STATE_MAX} characters is expected`);
+  return JSON.parse(json) as unknown;
+}
+
+/**
+ * Resolve `returnTo` against the current page; only the same origin is accepted, and it is kept
+ * as a path that stays on the origin under every reading. URL parsing collapses dot segments and
+ * turns `\` into `/`, so a same-origin URL can still have a path such as `//evil.example/x`,
+ * which `location.assign` and routers read as another site: leading slashes are collapsed to one.
+ */
+export function sameOriginPath(returnTo: string | undefined, here: string): string {
+  const base = new URL(here);
+  let target: URL | null = null;
+  try {
+    target = new URL(returnTo ?? here, base);
+  } catch {
+    /* refused below */
+  }
+  // "//evil.example", "\\evil.example" and "javascript:" resolve to another (or an opaque) origin;
+  // "blob:https://app/..." has this origin but is no page of it.
+  if (!target || target.origin !== base.origin || target.protocol !== base.protocol) {
     throw configError('signIn.returnTo', `"${returnTo}" is not a path or URL of this origin (${base.origin})`);
   }
-  return target.pathname + target.search + target.hash;
+  return `/${(target.pathname + target.search + target.hash).replace(/^[/\\]+/, '')}`;
 }
 
 const optString = (field: string, v: unknown): string | undefined => {
@@ -61,6 +78,7 @@ export async function buildSignIn(
     redirectUri: cfg.callbackUrl,
     scope,
     returnTo: sameOriginPath(options.returnTo, here),
+    appState: appStateOf(options.appState),
     maxAge,
     createdAt: Math.floor(Date.now() / 1000),
   };

@@ -16,6 +16,12 @@ export type TokenValidationAlgorithm = 'RS256' | 'RS384' | 'RS512';
 /** The configuration of {@link createCognitoAuth}; see the README's config table. */
 export interface CognitoAuthConfig {
   authority: string;
+  /**
+   * Further issuers of the same user pool to accept besides `authority` (Multi-Region replicas
+   * with the original issuer setting). Each must name the same pool id. Without `publicKeyUrls`,
+   * the key sets of `authority` and of each issuer are used.
+   */
+  issuers?: string[];
   clientId: string;
   callbackUrl: string;
   domain?: string;
@@ -34,8 +40,10 @@ export interface CognitoAuthConfig {
   jwtPrincipalClaims?: string[];
   jwtPrincipalClaimsMapping?: string[];
   adminPrincipals?: string[];
+  adminEmails?: string[];
   principalDomain?: string;
   enforcePrincipalDomain?: boolean;
+  allowedDomains?: string[];
   /** Milliseconds before a request to Cognito is abandoned with `network_error` (default 10000). */
   requestTimeout?: number;
   /** How the browser leaves for Cognito (default `location.assign`). */
@@ -62,6 +70,12 @@ export interface SignInOptions {
   loginHint?: string;
   lang?: string;
   scopes?: string | string[];
+  /**
+   * Any JSON-serialisable value to get back after the callback (`handleCallback()` / `init()`):
+   * kept in the sign-in transaction in this browser, never sent to Cognito. At most 8,192
+   * characters as JSON.
+   */
+  appState?: unknown;
 }
 
 export interface SignOutOptions {
@@ -93,15 +107,23 @@ export interface AwsCredentials {
 }
 
 export interface User {
+  /** OpenMetadata's user name: lower-cased, the part before `@` of an email. */
   principal: string;
+  /** Lower-cased; `{principal}@{principalDomain}` when the principal claim is not an email. */
   email?: string;
   domain?: string;
+  /** `true` when the ID token says `email_verified: true` (a `false` refuses the sign-in). */
+  emailVerified?: boolean;
+  /** A federated user's identity provider (`Google`, a SAML or OIDC provider name). */
+  provider?: string;
   isAdmin: boolean;
   groups: string[];
   attributes: Record<string, string>;
   claims: Readonly<Record<string, unknown>>;
   /** Access token expiry, epoch seconds. */
   expiresAt: number;
+  /** ID token expiry, epoch seconds: Cognito sets it apart from the access token's (often shorter). */
+  idTokenExpiresAt: number;
 }
 
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated' | 'error';
@@ -115,10 +137,29 @@ export interface AuthState {
 export interface CallbackResult {
   user: User;
   returnTo: string;
+  /** The `appState` given to `signIn()`, when there was one. */
+  appState?: unknown;
+}
+
+/** What `init()` resolves: the state, and after a callback it completed, where to go and the app state. */
+export interface InitResult extends AuthState {
+  /** Set when this `init()` completed a sign-in: the same-origin path to show (`signIn`'s `returnTo`). */
+  readonly returnTo?: string;
+  /** Set when this `init()` completed a sign-in that was given an `appState`. */
+  readonly appState?: unknown;
 }
 
 /** Why a session ended. */
-export type SignOutReason = 'user' | 'invalid_grant' | 'id_token_invalid' | 'session_expired' | 'token_expired' | 'other_tab' | 'reset';
+export type SignOutReason =
+  | 'user'
+  | 'invalid_grant'
+  | 'id_token_invalid'
+  /** A renewed ID token maps to a user who may no longer sign in here (e.g. the email left the domain). */
+  | 'user_refused'
+  | 'session_expired'
+  | 'token_expired'
+  | 'other_tab'
+  | 'reset';
 
 export interface AuthEventMap {
   signedIn: { user: User };
@@ -133,7 +174,8 @@ export interface CognitoAuth {
   getState(): AuthState;
   subscribe(listener: (state: AuthState) => void): () => void;
   on<E extends AuthEventName>(event: E, listener: (payload: AuthEventMap[E]) => void): () => void;
-  init(): Promise<AuthState>;
+  /** Restore the session, or on the callback URL complete the sign-in (then `returnTo` and `appState` are set). */
+  init(): Promise<InitResult>;
   isCallback(url?: string): boolean;
   signIn(options?: SignInOptions): Promise<void>;
   handleCallback(url?: string): Promise<CallbackResult>;

@@ -15,13 +15,11 @@ function replaceUrl({ returnTo }: CallbackResult): void {
   if (pathname + search + hash !== returnTo) globalThis.history.replaceState(globalThis.history.state, '', returnTo);
 }
 
-/** Call init() and, on the callback URL, hand its result to `onCallback`. */
+/** Call init(); when it completed a sign-in, hand its `returnTo` and `appState` to `onCallback`. */
 function start(auth: CognitoAuth, onCallback: (result: CallbackResult) => void): void {
-  const url = globalThis.location?.href;
-  const callback = url !== undefined && auth.isCallback(url);
-  auth.init().catch(() => undefined); // failures land in getState().error
-  // init() has begun handling this very URL; the core gives the same exchange back for it.
-  if (callback) auth.handleCallback(url).then(onCallback, () => undefined);
+  auth.init().then(({ user, returnTo, appState }) => {
+    if (user && returnTo !== undefined) onCallback({ user, returnTo, appState });
+  }, () => undefined); // failures land in getState().error
 }
 
 interface ProviderOptions {

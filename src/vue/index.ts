@@ -18,11 +18,10 @@ const initialised = new WeakMap<CognitoAuth, Promise<unknown>>();
 function initOnce(auth: CognitoAuth, onCallback: (result: CallbackResult) => void = replaceUrl): Promise<unknown> {
   let pending = initialised.get(auth);
   if (!pending) {
-    const url = globalThis.location?.href;
-    const callback = url !== undefined && auth.isCallback(url);
-    pending = auth.init().catch(() => undefined); // failures land in getState().error
-    // init() has begun handling this very URL; the core gives the same exchange back for it.
-    if (callback) void auth.handleCallback(url).then(onCallback, () => undefined);
+    pending = auth.init().then(({ user, returnTo, appState }) => {
+      // init() completed a sign-in: show the page it started from.
+      if (user && returnTo !== undefined) onCallback({ user, returnTo, appState });
+    }, () => undefined); // failures land in getState().error
     initialised.set(auth, pending);
   }
   return pending;

@@ -44,12 +44,13 @@ describe('Vue adapter', () => {
 
   it('creates the client from a config and calls onCallback once', async () => {
     const app = await createTestApp();
-    await app.reachCallback(ALICE, { returnTo: '/reports' });
+    await app.reachCallback(ALICE, { returnTo: '/reports', appState: { tab: 2 } });
     const onCallback = vi.fn<(r: CallbackResult) => void>();
     const config = { ...baseConfig, navigate: (u: string) => void app.navigations.push(u) };
     const wrapper = mount(Status, { global: { plugins: [createCognitoAuthPlugin(config, { onCallback })] } });
     await until(() => expect(onCallback).toHaveBeenCalledTimes(1));
     expect(onCallback.mock.calls[0]?.[0].returnTo).toBe('/reports');
+    expect(onCallback.mock.calls[0]?.[0].appState).toEqual({ tab: 2 });
     expect(wrapper.find('#user').text()).toBe('Hello alice');
     wrapper.unmount();
   });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthError, type CognitoAuthConfig, type StorageLike } from '../../src/index.js';
 import { createTestApp } from '../support/app.js';
 import { type UserProfile } from '../support/cognito.js';
@@ -22,8 +22,26 @@ async function signedIn(extra: Partial<CognitoAuthConfig> = {}, lifetime = 3600)
   return { app, auth: app.auth, pool: identity.pool, error: identity.error };
 }
 
+/**
+ * Web Locks, as browsers have them, for the clients of this page (happy-dom has none): a request
+ * runs once the previous holder of its name has finished.
+ */
+function installWebLocks(): void {
+  const tails = new Map<string, Promise<unknown>>();
+  const locks = {
+    request<T>(name: string, cb: () => Promise<T>): Promise<T> {
+      const run = (tails.get(name) ?? Promise.resolve()).then(cb);
+      tails.set(name, run.catch(() => undefined));
+      return run;
+    },
+  };
+  Object.defineProperty(navigator, 'locks', { configurable: true, get: () => locks });
+}
+
+beforeEach(installWebLocks);
 afterEach(() => {
   vi.useRealTimers();
+  delete (navigator as { locks?: unknown }).locks;
 });
 
 describe('AWS credentials from an identity pool', { timeout: 20_000 }, () => {
@@ -108,6 +126,20 @@ describe('AWS credentials from an identity pool', { timeout: 20_000 }, () => {
     await reloaded.init();
     expect((await reloaded.getAwsCredentials()).accessKeyId).toBe(forced.accessKeyId);
     expect(pool.counts).toEqual({ getId: 1, credentials: 2 });
+  });
+
+  it('without Web Locks (browsers before 2022) a tab still makes one request for its callers, and another tab at most one more', async () => {
+    delete (navigator as { locks?: unknown }).locks;
+    expect((navigator as { locks?: unknown }).locks).toBeFalsy();
+    const { app, auth, pool } = await signedIn({ storage: 'local' });
+    const other = app.another({ identityPoolId: IDENTITY_POOL_ID, silentRenew: false, storage: 'local' });
+    await other.init();
+    const all = await Promise.all(Array.from({ length: 10 }, () => [auth.getAwsCredentials(), other.getAwsCredentials()]).flat());
+    expect(new Set(all.map((c) => c.identityId)).size).toBe(1);
+    expect(pool.counts.getId).toBeLessThanOrEqual(2);
+    expect(pool.counts.credentials).toBeLessThanOrEqual(2);
+    await Promise.all([auth.getAwsCredentials(), other.getAwsCredentials()]);
+    expect(pool.counts.credentials).toBeLessThanOrEqual(2);
   });
 
   it('credentials are fetched again 5 minutes before they expire, once for concurrent callers', async () => {

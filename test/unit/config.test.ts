@@ -54,6 +54,9 @@ describe('createCognitoAuth validates its config', () => {
     ['an identity pool id without its region', { identityPoolId: '0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e' }, /identityPoolId/],
     ['a non-string identity pool id', { identityPoolId: ['us-east-1:0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e'] }, /identityPoolId/],
     ['a role name as customRoleArn', { customRoleArn: 'Cognito_Auth_Role' }, /customRoleArn.*IAM role ARN/],
+    ['adminEmails as one string', { adminEmails: 'a@b.example' }, /adminEmails.*array of non-empty strings/],
+    ['an empty allowed domain', { allowedDomains: [''] }, /allowedDomains.*array of non-empty strings/],
+    ["OpenMetadata's emailClaim (fromOpenMetadataConfig reads it)", { emailClaim: 'email' }, /emailClaim.*unknown field/],
   ])('refuses %s', (_name, change, field) => {
     refuse({ ...baseConfig, ...change }, field);
   });
@@ -79,8 +82,14 @@ describe('createCognitoAuth validates its config', () => {
       adminPrincipals: ['admin@company.com'],
       principalDomain: 'company.com',
       enforcePrincipalDomain: true,
+      adminEmails: ['admin@company.com'],
+      allowedDomains: ['company.com', 'partner.org'],
       ...({ clientSecret: '', responseType: 'code', disablePkce: false } as object),
     });
     expect(auth.getUser()).toBeNull();
+  });
+
+  it('enforcePrincipalDomain with allowedDomains needs no principalDomain', () => {
+    expect(() => createCognitoAuth({ ...baseConfig, enforcePrincipalDomain: true, allowedDomains: ['company.com'] })).not.toThrow();
   });
 });
