@@ -169,6 +169,7 @@ describe('local identity pool and AWS service', () => {
   });
 
   it('can be left out', async () => {
+    expect(idp.identityEndpoint).toBe(`${new URL(idp.issuer).origin}/`);
     const plain = await start({ identityPool: false });
     try {
       expect(plain.identityEndpoint).toBeUndefined();
