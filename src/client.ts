@@ -51,6 +51,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let channel: ReturnType<typeof openChannel> | null = null;
   const tabs = () => (channel ??= openChannel(`cognito-spa-auth.${cfg.clientId}`, onTabMessage));
 
+  // Set by the user's own signOut(), until the next signIn(): survives the reload that /logout causes.
+  const outKey = rec.ownPrefix(cfg.clientId) + 'signedOut';
   const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt, r.idExpiresAt);
 
   /** Make `r` the session: store it, publish it. */
@@ -76,9 +78,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     fromTabs = null;
     callbacks.clear(); // a finished callback no longer answers with the user who signed out
     rec.clearSession(storage().tokens, cfg.clientId);
+    if (reason === 'user') storage().transactions.set(outKey, '1');
     if (broadcast) tabs().post({ t: 'signedOut' });
     renewer.schedule();
-    state.dispatch({ type: 'unauthenticated', error });
+    state.dispatch({ type: 'unauthenticated', error, signedOut: reason === 'user' });
     if (reason === 'session_expired' && error) events.emit('sessionExpired', { error });
     if (had) events.emit('signedOut', { reason });
   }
@@ -123,7 +126,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Restore the stored session without a request; anything unusable reads as signed out. */
   function restore(): AuthState {
     const r = rec.readSession(storage().tokens, cfg, warn);
-    if (!r) return (state.dispatch({ type: 'unauthenticated' }), state.getState());
+    if (!r) return (state.dispatch({ type: 'unauthenticated', signedOut: !!storage().transactions.get(outKey) }), state.getState());
     session = r;
     if (sessionOver(r, cfg)) {
       end('session_expired', expiredSession());
@@ -236,6 +239,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     async signIn(options = {}) {
       const { url, tx } = await buildSignIn(cfg, await endpoints(), options, here());
       rec.putTransaction(storage().transactions, cfg.clientId, tx);
+      storage().transactions.remove(outKey);
       navigate(url);
     },
     handleCallback,

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { awsServiceHandler } from './aws-service.mjs';
-import { listen } from '../listen.mjs';
+import { listen } from './listen.mjs';
 
 const TARGET = 'AWSCognitoIdentityService.';
 const MAX_BODY = 64 * 1024;

@@ -10,7 +10,7 @@ import { cognitoRoutes } from './cognito-routes.mjs';
 import { startIdentityPool } from './identity.mjs';
 import { createProvider, loadOidcProvider } from './provider.mjs';
 import { createUserDirectory, DEMO_USERS, publicUser } from './users.mjs';
-import { listen } from '../listen.mjs';
+import { listen } from './listen.mjs';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
