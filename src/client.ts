@@ -13,6 +13,7 @@ import { openStorages, type SessionRecord } from './store.js';
 import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
+import type { Credentials } from './credentials.js';
 
 /**
  * Create a client for one Cognito app client. Validates the config synchronously
@@ -57,6 +58,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
     const user = userOf(r);
+    if (session && session.sub !== r.sub) storage().tokens.remove(rec.awsKey(cfg.clientId)); // another user: forget the last one's AWS credentials
     session = r;
     if (how !== 'restored' && how !== 'other_tab') {
       rec.writeSession(storage().tokens, r);
@@ -173,6 +175,17 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
+  // AWS credentials from an identity pool: a chunk of its own, loaded on the first call.
+  let aws: Promise<Credentials> | null = null;
+  const credentials = (): Promise<Credentials> =>
+    (aws ??= import('./credentials.js').then(
+      (m) => m.createCredentials(cfg, api),
+      (cause: unknown) => {
+        aws = null; // tried again next time
+        throw new AuthError('network_error', "the SDK's AWS credentials code could not be loaded", { cause });
+      },
+    ));
+
   /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
   async function token(kind: TokenKind, force = false): Promise<string> {
     const r = session;
@@ -199,7 +212,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     }
   }
 
-  return {
+  const api: CognitoAuth = {
     getState: state.getState,
     subscribe: state.subscribe,
     on: events.on,
@@ -233,6 +246,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
+    getAwsCredentials: (options) => credentials().then((c) => c.getAwsCredentials(options)),
+    getIdentityId: () => credentials().then((c) => c.getIdentityId()),
     async signOut(options = {}) {
       const r = session;
       let eps;
@@ -260,5 +275,6 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       events.clear();
     },
   };
+  return api;
 }
 

@@ -33,6 +33,8 @@ export interface NormalizedConfig {
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
+  identityPoolId?: string;
+  customRoleArn?: string;
 }
 
 /** Cognito's endpoints, derived from `domain` or read from discovery. */
@@ -49,7 +51,7 @@ const KNOWN = new Set<string>([
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
-  'adminEmails', 'allowedDomains',
+  'adminEmails', 'allowedDomains', 'identityPoolId', 'customRoleArn',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -196,6 +198,12 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   const { username, email } = Object.fromEntries(claimsMapping);
   if (raw.navigate !== undefined && typeof raw.navigate !== 'function') throw configError('navigate', 'a function is expected');
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
+  /** An optional string field that must match `re`. */
+  const shaped = (field: string, re: RegExp, expected: string): string | undefined => {
+    const v = raw[field];
+    if (v !== undefined && !(typeof v === 'string' && re.test(v))) throw configError(field, `${expected} is expected`);
+    return v as string | undefined;
+  };
   return {
     authority,
     issuers,
@@ -225,6 +233,9 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    // The identity pool's fields, by the shapes AWS documents for them.
+    identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
+    customRoleArn: shaped('customRoleArn', /^arn:/, 'an IAM role ARN'),
   };
 }
 

@@ -12,7 +12,8 @@ export type AuthErrorCode =
   | 'principal_claim_missing'
   | 'login_required'
   | 'session_expired'
-  | 'network_error';
+  | 'network_error'
+  | 'identity_pool_refused';
 
 /** Extra data an {@link AuthError} may carry, depending on its code. */
 export interface AuthErrorDetails {
@@ -26,8 +27,13 @@ export interface AuthErrorDetails {
   oauthError?: string;
   /** The HTTP status of a failed request, when there was one. */
   status?: number;
+  /** The AWS error type of a Cognito Identity reply, e.g. `NotAuthorizedException`. */
+  awsError?: string;
   cause?: unknown;
 }
+
+/** The details an AuthError keeps as its own fields. */
+const DETAILS = ['reason', 'error', 'errorDescription', 'oauthError', 'status', 'awsError'] as const;
 
 /**
  * The single error type of cognito-spa-auth.
@@ -43,16 +49,13 @@ export class AuthError extends Error {
   readonly errorDescription?: string;
   readonly oauthError?: string;
   readonly status?: number;
+  readonly awsError?: string;
 
   constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'AuthError';
     this.code = code;
-    if (details.reason !== undefined) this.reason = details.reason;
-    if (details.error !== undefined) this.error = details.error;
-    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
-    if (details.oauthError !== undefined) this.oauthError = details.oauthError;
-    if (details.status !== undefined) this.status = details.status;
+    for (const k of DETAILS) if (details[k] !== undefined) (this as Record<string, unknown>)[k] = details[k];
     // Keep instanceof working when the class is transpiled to ES5-style constructors.
     Object.setPrototypeOf(this, new.target.prototype);
   }
