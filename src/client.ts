@@ -3,6 +3,7 @@ import { openChannel, type TabMessage } from './crosstab.js';
 import { createEndpoints } from './endpoints.js';
 import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
+import { lazy } from './lazy.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
 import { createRenewer, expiredSession, expiredToken, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
@@ -36,15 +37,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   const storage = () => (stores ??= openStorages(cfg.storage, warn));
   let session: SessionRecord | null = null;
   let fromTabs: SessionRecord | null = null;
-  let engine: Promise<Engine> | null = null;
-  const loadEngine = (): Promise<Engine> =>
-    (engine ??= import('./engine.js').then(
-      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
-      (cause: unknown) => {
-        engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
-        throw new AuthError('network_error', "the SDK's token-verification code could not be loaded", { cause });
-      },
-    ));
+  const loadEngine = lazy<Engine>(() =>
+    import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) })),
+  );
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 
@@ -176,15 +171,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   }
 
   // AWS credentials from an identity pool: a chunk of its own, loaded on the first call.
-  let aws: Promise<Credentials> | null = null;
-  const credentials = (): Promise<Credentials> =>
-    (aws ??= import('./credentials.js').then(
-      (m) => m.createCredentials(cfg, api),
-      (cause: unknown) => {
-        aws = null; // tried again next time
-        throw new AuthError('network_error', "the SDK's AWS credentials code could not be loaded", { cause });
-      },
-    ));
+  const credentials = lazy<Credentials>(() => import('./credentials.js').then((m) => m.createCredentials(cfg, api)));
 
   /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
   async function token(kind: TokenKind, force = false): Promise<string> {
