@@ -3,6 +3,7 @@ import { openChannel, type TabMessage } from './crosstab.js';
 import { createEndpoints } from './endpoints.js';
 import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
+import { lazy } from './lazy.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
 import { createRenewer, expiredSession, expiredToken, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
@@ -13,6 +14,7 @@ import { openStorages, type SessionRecord } from './store.js';
 import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
+import type { Credentials } from './credentials.js';
 
 /**
  * Create a client for one Cognito app client. Validates the config synchronously
@@ -35,15 +37,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   const storage = () => (stores ??= openStorages(cfg.storage, warn));
   let session: SessionRecord | null = null;
   let fromTabs: SessionRecord | null = null;
-  let engine: Promise<Engine> | null = null;
-  const loadEngine = (): Promise<Engine> =>
-    (engine ??= import('./engine.js').then(
-      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
-      (cause: unknown) => {
-        engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
-        throw new AuthError('network_error', "the SDK's token-verification code could not be loaded", { cause });
-      },
-    ));
+  const loadEngine = lazy<Engine>(() =>
+    import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) })),
+  );
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 
@@ -57,6 +53,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
     const user = userOf(r);
+    if (session && session.sub !== r.sub) storage().tokens.remove(rec.awsKey(cfg.clientId)); // another user: forget the last one's AWS credentials
     session = r;
     if (how !== 'restored' && how !== 'other_tab') {
       rec.writeSession(storage().tokens, r);
@@ -173,6 +170,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
+  // AWS credentials from an identity pool: a chunk of its own, loaded on the first call.
+  const credentials = lazy<Credentials>(() => import('./credentials.js').then((m) => m.createCredentials(cfg, api)));
+
   /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
   async function token(kind: TokenKind, force = false): Promise<string> {
     const r = session;
@@ -199,7 +199,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     }
   }
 
-  return {
+  const api: CognitoAuth = {
     getState: state.getState,
     subscribe: state.subscribe,
     on: events.on,
@@ -233,6 +233,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
+    getAwsCredentials: (options) => credentials().then((c) => c.getAwsCredentials(options)),
+    getIdentityId: () => credentials().then((c) => c.getIdentityId()),
     async signOut(options = {}) {
       const r = session;
       let eps;
@@ -260,5 +262,6 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       events.clear();
     },
   };
+  return api;
 }
 

@@ -33,6 +33,8 @@ export interface NormalizedConfig {
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
+  identityPoolId?: string;
+  customRoleArn?: string;
 }
 
 /** Cognito's endpoints, derived from `domain` or read from discovery. */
@@ -50,17 +52,15 @@ export const KNOWN = new Set<string>([
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
-  'adminEmails', 'allowedDomains',
+  'adminEmails', 'allowedDomains', 'identityPoolId', 'customRoleArn',
 ]);
 
 /** Fields only the browser client has a use for (the server refuses them as unknown). */
-export const BROWSER_ONLY: readonly string[] = ['storage', 'silentRenew', 'navigate'];
+export const BROWSER_ONLY: readonly string[] = ['storage', 'silentRenew', 'navigate', 'identityPoolId', 'customRoleArn'];
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
-const REFUSED: Record<string, string> = {
-  clientSecret: 'a browser app is a public client and cannot keep a secret; use an app client without a secret',
-  secret: 'a browser app is a public client and cannot keep a secret; use an app client without a secret',
-};
+const PUBLIC = 'a browser app is a public client and cannot keep a secret: use an app client without one';
+const REFUSED: Record<string, string> = { clientSecret: PUBLIC, secret: PUBLIC };
 
 export const PROMPTS: readonly Prompt[] = ['none', 'login', 'consent', 'select_account'];
 const ALGS: readonly TokenValidationAlgorithm[] = ['RS256', 'RS384', 'RS512'];
@@ -174,7 +174,7 @@ export function normalizeConfig(
   for (const key of Object.keys(raw)) {
     if (key in refused && raw[key] !== undefined && raw[key] !== '') throw configError(key, refused[key] as string);
     if (key === 'responseType' && raw[key] !== undefined && raw[key] !== 'code') {
-      throw configError(key, 'only "code" (Authorization Code + PKCE) is supported; the implicit flow exposes tokens in URLs');
+      throw configError(key, 'only "code" (with PKCE): the implicit flow puts tokens in URLs');
     }
     if (key === 'disablePkce' && raw[key] === true) throw configError(key, 'PKCE is always on for a public client');
     if (!accepts(key) && key !== 'responseType' && key !== 'disablePkce' && !(key in refused)) {
@@ -206,6 +206,12 @@ export function normalizeConfig(
   const { username, email } = Object.fromEntries(claimsMapping);
   if (raw.navigate !== undefined && typeof raw.navigate !== 'function') throw configError('navigate', 'a function is expected');
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
+  /** An optional string field that must match `re`. */
+  const shaped = (field: string, re: RegExp, expected: string): string | undefined => {
+    const v = raw[field];
+    if (v !== undefined && !(typeof v === 'string' && re.test(v))) throw configError(field, `${expected} is expected`);
+    return v as string | undefined;
+  };
   return {
     authority,
     issuers,
@@ -235,6 +241,9 @@ export function normalizeConfig(
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    // The identity pool's fields, by the shapes AWS documents for them.
+    identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
+    customRoleArn: shaped('customRoleArn', /^arn:/, 'an IAM role ARN'),
   };
 }
 

@@ -13,6 +13,7 @@ export type AuthErrorCode =
   | 'login_required'
   | 'session_expired'
   | 'network_error'
+  | 'identity_pool_refused'
   /** The backend-for-frontend client (`cognito-spa-auth/bff`) has no such capability: the tokens stay on the server. */
   | 'unsupported';
 
@@ -28,8 +29,13 @@ export interface AuthErrorDetails {
   oauthError?: string;
   /** The HTTP status of a failed request, when there was one. */
   status?: number;
+  /** The AWS error type of a Cognito Identity reply, e.g. `NotAuthorizedException`. */
+  awsError?: string;
   cause?: unknown;
 }
+
+/** The details an AuthError keeps as its own fields. */
+const DETAILS = ['reason', 'error', 'errorDescription', 'oauthError', 'status', 'awsError'] as const;
 
 /**
  * The single error type of cognito-spa-auth.
@@ -45,16 +51,13 @@ export class AuthError extends Error {
   readonly errorDescription?: string;
   readonly oauthError?: string;
   readonly status?: number;
+  readonly awsError?: string;
 
   constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'AuthError';
     this.code = code;
-    if (details.reason !== undefined) this.reason = details.reason;
-    if (details.error !== undefined) this.error = details.error;
-    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
-    if (details.oauthError !== undefined) this.oauthError = details.oauthError;
-    if (details.status !== undefined) this.status = details.status;
+    for (const k of DETAILS) if (details[k] !== undefined) (this as Record<string, unknown>)[k] = details[k];
     // Keep instanceof working when the class is transpiled to ES5-style constructors.
     Object.setPrototypeOf(this, new.target.prototype);
   }

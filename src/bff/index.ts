@@ -150,6 +150,9 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     // Without exposeAccessToken the server answers `unsupported` (call APIs with auth.fetch() then).
     getAccessToken: async (options) => (await call<{ accessToken: string }>(`/token${options?.forceRefresh ? '?forceRefresh=1' : ''}`)).accessToken,
     getIdToken: () => unsupported('getIdToken()'),
+    // AWS credentials need the ID token in the page: browser-only apps get them.
+    getAwsCredentials: () => unsupported('getAwsCredentials()'),
+    getIdentityId: () => unsupported('getIdentityId()'),
     async signOut(options) {
       go((await call<{ url: string }>('/logout', { method: 'POST', body: JSON.stringify(options) }).finally(() => end('user'))).url);
     },

@@ -1,7 +1,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions } from '../types.js';
+import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, SignInOptions, SignOutOptions } from '../types.js';
 
 const AuthContext = createContext<CognitoAuth | null>(null);
 
@@ -75,6 +75,9 @@ export interface UseAuthResult extends AuthState {
   signIn(options?: SignInOptions): Promise<void>;
   signOut(options?: SignOutOptions): Promise<void>;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
+  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
+  getIdentityId(): Promise<string>;
   /** The client itself, for everything else (`on`, `getIdToken`, ...). */
   auth: CognitoAuth;
 }
@@ -104,6 +107,8 @@ export function useAuth(): UseAuthResult {
       signIn: (options?: SignInOptions) => auth.signIn(options),
       signOut: (options?: SignOutOptions) => auth.signOut(options),
       getAccessToken: (options?: GetAccessTokenOptions) => auth.getAccessToken(options),
+      getAwsCredentials: (options?: GetAwsCredentialsOptions) => auth.getAwsCredentials(options),
+      getIdentityId: () => auth.getIdentityId(),
       auth,
     }),
     [auth, state],

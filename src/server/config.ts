@@ -27,7 +27,14 @@ const MIN_SECRET = 32;
 /** What the server refuses, and why. */
 const REFUSED: Record<string, string> = {
   secret: 'the BFF names it clientSecret',
-  ...Object.fromEntries(BROWSER_ONLY.map((k) => [k, "a browser client's option; the BFF keeps the session in an HttpOnly cookie or its store"])),
+  ...Object.fromEntries(
+    BROWSER_ONLY.map((k) => [
+      k,
+      /^(identityPoolId|customRoleArn)$/.test(k)
+        ? "AWS credentials from an identity pool are for browser-only apps (the BFF's page holds no ID token to get them with)"
+        : "a browser client's option; the BFF keeps the session in an HttpOnly cookie or its store",
+    ]),
+  ),
 };
 
 /** A path such as `/auth` or `/api/v1`: no trailing slash, no empty or dot segments, nothing to decode. */

@@ -1,7 +1,7 @@
 import { computed, getCurrentScope, inject, onScopeDispose, shallowRef } from 'vue';
 import type { App, ComputedRef, InjectionKey, Plugin, Ref } from 'vue';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, InitResult, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, InitResult, SignInOptions, SignOutOptions, User } from '../types.js';
 
 /** The injection key under which the plugin provides the client. */
 export const cognitoAuthKey: InjectionKey<CognitoAuth> = Symbol('cognito-spa-auth');
@@ -81,6 +81,9 @@ export interface UseAuthReturn {
   signIn(options?: SignInOptions): Promise<void>;
   signOut(options?: SignOutOptions): Promise<void>;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
+  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
+  getIdentityId(): Promise<string>;
   /** The client itself, for everything else (`on`, `getIdToken`, ...). */
   auth: CognitoAuth;
 }
@@ -114,6 +117,8 @@ export function useAuth(client?: CognitoAuth): UseAuthReturn {
     signIn: (options) => auth.signIn(options),
     signOut: (options) => auth.signOut(options),
     getAccessToken: (options) => auth.getAccessToken(options),
+    getAwsCredentials: (options) => auth.getAwsCredentials(options),
+    getIdentityId: () => auth.getIdentityId(),
     auth,
   };
 }

@@ -123,7 +123,7 @@ describe('cognito-spa-auth/bff', () => {
   it('no token in the page unless the server exposes it', async () => {
     const { auth } = await signedIn();
     await auth.init();
-    for (const call of [() => auth.getAccessToken(), () => auth.getIdToken(), () => auth.handleCallback()]) {
+    for (const call of [() => auth.getAccessToken(), () => auth.getIdToken(), () => auth.handleCallback(), () => auth.getAwsCredentials(), () => auth.getIdentityId()]) {
       await expect(call()).rejects.toMatchObject({ name: 'AuthError', code: 'unsupported' });
     }
     const exposed = await signedIn({ exposeAccessToken: true });

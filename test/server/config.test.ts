@@ -52,6 +52,7 @@ describe('createCognitoBff validates its config', () => {
     ['a proxy upstream with a query', { proxy: { '/api': 'https://api.example.com/?key=1' } }, /without query/],
     ['a store without lock', { store: { get() {}, set() {}, delete() {} } }, /store/],
     ["the browser's storage option", { storage: 'local' }, /storage.*browser client/],
+    ['an identity pool (AWS credentials need the ID token in the page)', { identityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' }, /identityPoolId.*browser-only/],
     ["OpenMetadata's name for the secret", { secret: 's' }, /secret.*clientSecret/],
   ])('refuses %s', (_name, change, message) => {
     expect(refusal({ ...BASE, ...change })).toMatch(message);
