@@ -8,7 +8,7 @@ import { AuthError, type AuthErrorCode } from '../errors.js';
 import { createEmitter } from '../events.js';
 import { createStateStore } from '../state.js';
 import type { AuthErrorDetails } from '../errors.js';
-import type { CognitoAuth, InitResult, SignOutReason, User } from '../types.js';
+import type { CognitoAuth, InitResult, SignInOptions, SignOutReason, User } from '../types.js';
 
 export interface CognitoBffClientConfig {
   /** Where the server's BFF endpoints live (its `basePath`, default `/auth`). */
@@ -19,6 +19,14 @@ export interface CognitoBffClientConfig {
 
 /** {@link CognitoAuth}, plus `fetch` for the app's own server (its proxy and routes). */
 export interface CognitoBffClient extends CognitoAuth {
+  /** Cognito's sign-up page, through the server's login route; it finishes at the callback like a sign-in. */
+  signUp(options?: SignInOptions): Promise<void>;
+  /** Cognito's forgot-password page, likewise. */
+  forgotPassword(options?: SignInOptions): Promise<void>;
+  /** The server ends the session (revoking), then Cognito's /logout shows its sign-in page for the next user. */
+  switchAccount(options?: SignInOptions): Promise<void>;
+  /** `unsupported`: the sign-in runs on the server, in the page's own window. */
+  signInWithPopup(options?: SignInOptions): Promise<User>;
   /**
    * `fetch()` for same-origin URLs, with the CSRF header the server requires. A 401 rejects with
    * `AuthError('login_required')` (and, when the server says the session ended, signs out here).
@@ -47,7 +55,7 @@ interface SessionReply {
 const fail = (code: AuthErrorCode, message: string, details?: ConstructorParameters<typeof AuthError>[2]): never => {
   throw new AuthError(code, message, details);
 };
-const unsupported = async (what: string): Promise<never> => fail('unsupported', `${what}: the tokens stay on the BFF server`);
+const unsupported = async (what: string): Promise<never> => fail('unsupported', `${what}: not with a BFF (the tokens stay on the server)`);
 
 /**
  * Create the browser client of a backend-for-frontend. Touches no browser API until a method is called.
@@ -60,7 +68,7 @@ const unsupported = async (what: string): Promise<never> => fail('unsupported', 
  */
 export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoBffClient {
   const { basePath = '/auth', navigate, ...unknown } = config;
-  if (!/^(\/[\w.~-]+)+$/.test(basePath) || Object.keys(unknown)[0]) fail('invalid_config', 'config: { basePath: "/auth", navigate } is expected');
+  if (!/^(\/[\w.~-]+)+$/.test(basePath) || Object.keys(unknown)[0]) fail('invalid_config', 'config: { basePath, navigate }');
   const state = createStateStore();
   const events = createEmitter();
   const go = (url: string): void => (navigate ?? ((u) => location.assign(u)))(url);
@@ -70,20 +78,20 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
   let initP: Promise<InitResult> | undefined;
 
   /** The server's `{ code, message, reason? }` as an AuthError. */
-  const toError = (b: Partial<ErrorReply>, status?: number): AuthError => new AuthError(b.code ?? 'network_error', b.message ?? `answered ${status}`, { ...b, status });
+  const toError = (b: Partial<ErrorReply>, status?: number): AuthError => new AuthError(b.code ?? 'network_error', b.message ?? `${status}`, { ...b, status });
   /** A request with the CSRF header; a 401 by which the server says the session ended ends it here too. */
   async function send(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const req = new Request(input, { ...init, credentials: 'same-origin' });
     // The session and the CSRF header are for the app's own server only.
-    if (!req.url.startsWith(`${location.origin}/`)) return unsupported(`auth.fetch(${req.url}) to another origin`);
+    if (!req.url.startsWith(`${location.origin}/`)) return unsupported(`fetch(${req.url})`);
     req.headers.set('X-CSRF', '1');
-    const res = await fetch(req).catch((cause) => fail('network_error', `${req.url} unreachable`, { cause }));
+    const res = await fetch(req).catch((cause) => fail('network_error', req.url, { cause }));
     if (res.status !== 401) return res;
     const b = (await res.clone().json().catch(() => ({}))) as Partial<ErrorReply>;
     const err = toError(b, 401);
     // Not signed in (no user shown) is no error; an expired session always says so.
     if (b.signedOut) end(b.signedOut, user() || b.code === 'session_expired' ? err : undefined);
-    return fail('login_required', `${res.url} answered 401`, { status: 401, cause: err });
+    return fail('login_required', `401 ${res.url}`, { status: 401, cause: err });
   }
   /** A BFF endpoint's JSON, or its error thrown. */
   async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -100,6 +108,11 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     if (err?.code === 'session_expired') events.emit('sessionExpired', { error: err });
     if (had) events.emit('signedOut', { reason });
   }
+
+  const here = (): string => location.pathname + location.search + location.hash;
+  /** The login route (Cognito's page of `screen`); the options travel as JSON and the server checks them (a bad one comes back as the error of init()). */
+  const login = async (options?: SignInOptions, screen?: string): Promise<void> =>
+    go(`${basePath}/login?options=${encodeURIComponent(JSON.stringify({ returnTo: here(), ...options, screen }))}`);
 
   /** Ask the server for the session (it renews the tokens when due) and show it; after the callback, its returnTo and appState. */
   async function load(first?: boolean, fromTab?: boolean): Promise<Pick<InitResult, 'returnTo' | 'appState'> | void> {
@@ -135,24 +148,27 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     init: () =>
       (initP ??= (async () => {
         if (typeof BroadcastChannel == 'function') {
-          channel = new BroadcastChannel(`cognito-spa-auth.bff${basePath}`);
+          channel = new BroadcastChannel(`cognito-bff${basePath}`);
           channel.onmessage = (e) => (e.data ? load(false, true) : end('other_tab', undefined, false));
         }
         return { ...(await load(true)), ...state.getState() };
       })()),
     isCallback: () => false, // the server answers the callback
-    // The options travel as JSON; the server checks them (a returnTo of another origin comes back as the error of init()).
-    async signIn(options) {
-      go(`${basePath}/login?options=${encodeURIComponent(JSON.stringify({ returnTo: location.pathname + location.search + location.hash, ...options }))}`);
+    signIn: login,
+    signUp: (options) => login(options, 'signup'),
+    forgotPassword: (options) => login(options, 'forgotPassword'),
+    async switchAccount(options) {
+      go((await call<{ url: string }>('/switch', { method: 'POST', body: JSON.stringify({ returnTo: here(), ...options }) }).finally(() => end('user'))).url);
     },
-    handleCallback: () => unsupported('handleCallback()'),
+    signInWithPopup: () => unsupported('signInWithPopup'),
+    handleCallback: () => unsupported('handleCallback'),
     getUser: user,
     // Without exposeAccessToken the server answers `unsupported` (call APIs with auth.fetch() then).
     getAccessToken: async (options) => (await call<{ accessToken: string }>(`/token${options?.forceRefresh ? '?forceRefresh=1' : ''}`)).accessToken,
-    getIdToken: () => unsupported('getIdToken()'),
+    getIdToken: () => unsupported('getIdToken'),
     // AWS credentials need the ID token in the page: browser-only apps get them.
-    getAwsCredentials: () => unsupported('getAwsCredentials()'),
-    getIdentityId: () => unsupported('getIdentityId()'),
+    getAwsCredentials: () => unsupported('getAwsCredentials'),
+    getIdentityId: () => unsupported('getIdentityId'),
     async signOut(options) {
       go((await call<{ url: string }>('/logout', { method: 'POST', body: JSON.stringify(options) }).finally(() => end('user'))).url);
     },

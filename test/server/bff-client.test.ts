@@ -166,6 +166,24 @@ describe('cognito-spa-auth/bff', () => {
     expect((await client().init()).signedOut).toBeUndefined();
   });
 
+  it("signUp() and forgotPassword() go to Cognito's pages through the login route; switchAccount() through the server's /switch", async () => {
+    const { bff, auth, events } = await signedIn();
+    await auth.init();
+    await auth.signUp({ returnTo: '/welcome' });
+    await auth.forgotPassword();
+    const [up, forgot] = navigations.slice(-2).map((u) => JSON.parse(new URL(u, APP).searchParams.get('options')!) as Record<string, unknown>);
+    expect(up).toEqual({ returnTo: '/welcome', screen: 'signup' });
+    expect(forgot).toEqual({ returnTo: '/app?tab=1#top', screen: 'forgotPassword' });
+    expect(new URL((await new AppBrowser(bff).fetch(navigations.at(-2)!)).headers.get('location')!).pathname).toBe('/signup');
+    await auth.switchAccount();
+    const to = new URL(navigations.at(-1)!);
+    expect(to.origin + to.pathname).toBe(`${idp.domain}/logout`);
+    expect(to.searchParams.get('response_type')).toBe('code');
+    expect(auth.getState()).toMatchObject({ status: 'unauthenticated', signedOut: true });
+    expect(events).toEqual(['signedIn', 'signedOut:user']);
+    await expect(auth.signInWithPopup()).rejects.toMatchObject({ code: 'unsupported' });
+  });
+
   it("init() shows why the server's callback failed (once), as an AuthError", async () => {
     const b = openPage(bffFor(idp));
     await b.fetch('/callback?error=access_denied&error_description=The+user+said+no');
