@@ -10,9 +10,19 @@ import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
 import { openStorages, type SessionRecord } from './store.js';
-import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
+import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignInOptions, SignOutReason, User } from './types.js';
+import type { Endpoints } from './config.js';
+import type { Internals } from './internals.js';
+
+type Features = typeof import('./features.js');
+type FeatureArgs<K extends keyof Features> = Features[K] extends (c: Internals, ...args: infer A) => unknown ? A : never;
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
+
+/** A chunk of the SDK that failed to load is a network fault. */
+const loadFailed = (cause: unknown): never => {
+  throw new AuthError('network_error', 'a part of the SDK could not be loaded', { cause });
+};
 
 /**
  * Create a client for one Cognito app client. Validates the config synchronously
@@ -41,9 +51,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) }),
       (cause: unknown) => {
         engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
-        throw new AuthError('network_error', "the SDK's token-verification code could not be loaded", { cause });
+        return loadFailed(cause);
       },
     ));
+
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 
@@ -141,14 +152,16 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return u.origin === cb.origin && u.pathname === cb.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
   };
 
+  const finish = (url: string): Promise<CallbackResult> =>
+    completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
+      .then((r) => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }));
   const callbacks = new Map<string, Promise<CallbackResult>>();
   function handleCallback(url: string = here()): Promise<CallbackResult> {
     // The same callback URL handled twice at once (e.g. React StrictMode) is one exchange.
     let p = callbacks.get(url);
     if (!p) {
       state.dispatch({ type: 'loading' });
-      p = completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
-        .then((r): CallbackResult => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }))
+      p = finish(url)
         .catch((e: unknown) => {
           const err = e instanceof AuthError ? e : new AuthError('token_request_failed', 'the callback failed', { cause: e });
           state.dispatch({ type: 'failed', error: err });
@@ -186,15 +199,56 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     }
   }
 
+  /** A new sign-in transaction, kept for the callback; the URL of `/oauth2/authorize` or of `at(endpoints)`. */
+  async function prepare(options: SignInOptions, at?: (e: Endpoints) => string, statePrefix?: string): Promise<string> {
+    const eps = await endpoints();
+    const { url, tx } = await buildSignIn(cfg, at ? { ...eps, authorize: at(eps) } : eps, options, here(), statePrefix);
+    rec.putTransaction(storage().transactions, cfg.clientId, tx);
+    return url;
+  }
+
+  /** Sign out here (refresh token revoked, best effort), then send the browser to `target` (Cognito's /logout). */
+  async function leave(reason: SignOutReason, target = (e: Endpoints): string | Promise<string> => logoutUrl(cfg, e)): Promise<void> {
+    const r = session;
+    let eps;
+    try {
+      eps = await endpoints();
+    } catch (e) {
+      end(reason); // Cognito can't be reached: still forget the tokens here
+      throw e;
+    }
+    const url = await target(eps);
+    if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
+    end(reason);
+    navigate(url);
+  }
+
+  const internals: Internals = { cfg, endpoints, storage, subscribe: state.subscribe, emit: events.emit, session: () => session, navigate, prepare, finish, leave, token };
+  /** An optional feature (features.ts): an app that never calls one downloads none of it. */
+  const lazy = <K extends keyof Features>(name: K, ...args: FeatureArgs<K>): ReturnType<Features[K]> =>
+    import('./features.js').then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args), loadFailed) as ReturnType<Features[K]>;
+  // Idle sign-out and sessionEnding: loaded with idleTimeout or the first sessionEnding listener.
+  let idle: Promise<() => void> | null = null;
+  const watch = (): void => void (idle ??= lazy('watchIdle'));
+
   return {
     getState: state.getState,
     subscribe: state.subscribe,
-    on: events.on,
+    on(event, listener) {
+      if (event === 'sessionEnding') watch();
+      return events.on(event, listener);
+    },
     init() {
       return (initP ??= (async () => {
         rec.pruneTransactions(storage().transactions, cfg.clientId);
         tabs();
+        if (cfg.idleTimeout) watch();
         if (!isCallback()) return restore();
+        // A popup sign-in's callback (its state starts "p."): hand the URL to the opener, exchange nothing here.
+        if (/[?&]state=p\./.test(here())) {
+          await lazy('relay');
+          return state.getState();
+        }
         try {
           const { returnTo, appState } = await handleCallback();
           return { ...state.getState(), returnTo, appState };
@@ -211,28 +265,19 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     },
     isCallback,
     async signIn(options = {}) {
-      const { url, tx } = await buildSignIn(cfg, await endpoints(), options, here());
-      rec.putTransaction(storage().transactions, cfg.clientId, tx);
-      navigate(url);
+      navigate(await prepare(options));
     },
+    // The popup opens now, inside the user's click: one opened after an await is blocked.
+    signInWithPopup: (options) => lazy('signInWithPopup', open('', '', 'popup'), options),
+    fetchUserInfo: () => lazy('fetchUserInfo'),
+    signUp: (options) => lazy('signUp', options),
+    forgotPassword: (options) => lazy('forgotPassword', options),
+    switchAccount: (options) => lazy('switchAccount', options),
     handleCallback,
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
-    async signOut(options = {}) {
-      const r = session;
-      let eps;
-      try {
-        eps = await endpoints();
-      } catch (e) {
-        end('user'); // Cognito can't be reached: still forget the tokens here
-        throw e;
-      }
-      const target = logoutUrl(cfg, eps, options.returnTo);
-      if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
-      end('user');
-      navigate(target);
-    },
+    signOut: (options = {}) => leave('user', (eps) => logoutUrl(cfg, eps, options.returnTo)),
     reset() {
       // The browser storages this config does not use too: a former config may have left tokens there.
       const others = typeof cfg.storage === 'string' ? Object.values(openStorages('local', warn)) : [];
@@ -240,6 +285,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       end('reset');
     },
     destroy() {
+      void idle?.then((stop) => stop());
       renewer.stop();
       channel?.close();
       channel = null;

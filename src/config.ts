@@ -26,6 +26,7 @@ export interface NormalizedConfig {
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
+  idleTimeout?: number;
 }
 
 /** Cognito's endpoints, derived from `domain` or read from discovery. */
@@ -41,7 +42,7 @@ const KNOWN = new Set<string>([
   'authority', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
-  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
+  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'idleTimeout',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -194,6 +195,7 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    idleTimeout: seconds('idleTimeout', raw.idleTimeout),
   };
 }
 

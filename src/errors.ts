@@ -10,7 +10,11 @@ export type AuthErrorCode =
   | 'principal_domain_forbidden'
   | 'login_required'
   | 'session_expired'
-  | 'network_error';
+  | 'network_error'
+  | 'popup_blocked'
+  | 'popup_closed'
+  | 'popup_timeout'
+  | 'userinfo_failed';
 
 /** Extra data an {@link AuthError} may carry, depending on its code. */
 export interface AuthErrorDetails {

@@ -42,6 +42,12 @@ export interface CognitoAuthConfig {
   navigate?: (url: string) => void;
   /** Log refusals and fallbacks with `console.warn` (never tokens). */
   debug?: boolean;
+  /**
+   * Seconds without user activity (pointer, keys, wheel, touch, the tab shown again) in any tab
+   * sharing the storage, after which the user is signed out (`signedOut` reason `idle`). Off when
+   * absent or 0.
+   */
+  idleTimeout?: number;
 }
 
 export interface SignInOptions {
@@ -107,7 +113,7 @@ export interface InitResult extends AuthState {
 }
 
 /** Why a session ended. */
-export type SignOutReason = 'user' | 'invalid_grant' | 'id_token_invalid' | 'session_expired' | 'token_expired' | 'other_tab' | 'reset';
+export type SignOutReason = 'user' | 'invalid_grant' | 'id_token_invalid' | 'session_expired' | 'token_expired' | 'other_tab' | 'reset' | 'idle';
 
 export interface AuthEventMap {
   signedIn: { user: User };
@@ -115,6 +121,11 @@ export interface AuthEventMap {
   tokensRenewed: { user: User; expiresAt: number };
   renewFailed: { error: AuthError; willRetry: boolean };
   sessionExpired: { error: AuthError };
+  /**
+   * Every second in the last minute before the session ends (`idleTimeout` or `sessionExpiry`),
+   * with the seconds left; `secondsLeft: null` when user activity called the idle end off.
+   */
+  sessionEnding: { secondsLeft: number | null; reason: 'idle' | 'session_expired' };
 }
 export type AuthEventName = keyof AuthEventMap;
 
@@ -131,6 +142,19 @@ export interface CognitoAuth {
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
   getIdToken(): Promise<string>;
   signOut(options?: SignOutOptions): Promise<void>;
+  /**
+   * Sign in in a popup window, from a user gesture (a click handler): the page keeps its state and
+   * gets the user. `popup_blocked`, `popup_closed`, `popup_timeout`; the callback page must run `init()`.
+   */
+  signInWithPopup(options?: SignInOptions): Promise<User>;
+  /** Cognito's `/oauth2/userInfo` for the signed-in user, `"true"`/`"false"` turned into booleans. */
+  fetchUserInfo(): Promise<Record<string, unknown>>;
+  /** Go to Cognito's sign-up page; it finishes through the callback like a sign-in. */
+  signUp(options?: SignInOptions): Promise<void>;
+  /** Go to Cognito's forgot-password page; it finishes through the callback like a sign-in. */
+  forgotPassword(options?: SignInOptions): Promise<void>;
+  /** Sign out here (refresh token revoked), then Cognito's sign-in page again through `/logout`. */
+  switchAccount(options?: SignInOptions): Promise<void>;
   /** Clear every key the SDK owns (tokens, transactions) and become unauthenticated. */
   reset(): void;
   destroy(): void;
