@@ -87,6 +87,7 @@ export async function startIdp(options = {}) {
     refreshTokenTtl: positiveInt('refreshTokenTtl', options.refreshTokenTtl, 30 * 24 * 3600),
     sessionTtl: positiveInt('sessionTtl', options.sessionTtl, 3600),
     rotateRefreshTokens: !!options.rotateRefreshTokens,
+    crossOriginOpenerPolicy: options.crossOriginOpenerPolicy !== false,
   };
   const users = createUserDirectory(options.users ?? DEMO_USERS);
   const requests = [];
@@ -147,6 +148,8 @@ export async function startIdp(options = {}) {
     }
     provider.use(async (ctx, next) => {
       ctx.set('X-Frame-Options', 'DENY'); // the hosted pages cannot be framed, like Cognito's
+      // Cognito's pages send this too: a popup that reaches them loses its opener (and `closed` reads true there).
+      if (settings.crossOriginOpenerPolicy) ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
       await next();
     });
     provider.use(cognitoRoutes({ provider, isOriginLive, settings, users, publicJwks, issuer, counters, log }));
