@@ -160,6 +160,27 @@
     busy($('sign-out'), auth.signOut()); // revokes the refresh token, then Cognito's /logout
   }
 
+  // The popup opens inside this click (before any await); this page keeps its state meanwhile.
+  function signInWithPopup() {
+    showError(null);
+    busy($('sign-in-popup'), auth.signInWithPopup());
+  }
+
+  function showUserInfo() {
+    showError(null);
+    busy($('user-info'), auth.fetchUserInfo().then(function (info) {
+      var pre = $('userinfo');
+      pre.hidden = false;
+      pre.textContent = JSON.stringify(info, null, 2);
+    }));
+  }
+
+  function showSessionEnding(e) {
+    var el = $('session-ending');
+    el.hidden = !e || e.secondsLeft === null;
+    el.textContent = el.hidden ? '' : (e.reason === 'idle' ? 'Signing you out for inactivity in ' : 'Your session ends in ') + e.secondsLeft + ' s';
+  }
+
   // ---- start ------------------------------------------------------------------------------
 
   function start() {
@@ -185,7 +206,12 @@
       logEvent('renewFailed', e.error.code + (e.willRetry ? ', will retry' : ''));
       showError(e.error);
     });
-    auth.on('signedOut', function (e) { logEvent('signedOut', e.reason); });
+    auth.on('signedOut', function (e) {
+      logEvent('signedOut', e.reason);
+      showSessionEnding(null);
+      $('userinfo').hidden = true;
+    });
+    auth.on('sessionEnding', showSessionEnding);
     auth.on('sessionExpired', function (e) {
       logEvent('sessionExpired', e.error.code);
       showError(e.error);
@@ -194,6 +220,11 @@
     document.getElementById('sign-in-form').addEventListener('submit', signIn);
     $('renew').addEventListener('click', renew);
     $('sign-out').addEventListener('click', signOut);
+    $('sign-in-popup').addEventListener('click', signInWithPopup);
+    $('sign-up').addEventListener('click', function () { busy($('sign-up'), auth.signUp()); });
+    $('forgot-password').addEventListener('click', function () { busy($('forgot-password'), auth.forgotPassword()); });
+    $('switch-account').addEventListener('click', function () { busy($('switch-account'), auth.switchAccount()); });
+    $('user-info').addEventListener('click', showUserInfo);
     setInterval(tick, 1000);
 
     var onCallback = auth.isCallback();
@@ -201,7 +232,8 @@
     var callbackPath = new URL(config.callbackUrl).pathname;
     auth.init().then(function (state) {
       render(state);
-      if (location.pathname !== callbackPath) return;
+      // In a sign-in popup init() hands the callback over and closes the window ('loading').
+      if (location.pathname !== callbackPath || state.status === 'loading') return;
       // init() handled the callback; handleCallback() on the same URL answers with that result.
       var done = onCallback ? auth.handleCallback(callbackUrl) : Promise.reject(new Error('not a callback'));
       return done.then(
