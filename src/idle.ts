@@ -9,7 +9,7 @@ import { sessionEnd } from './renew.js';
  */
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'visibilitychange'];
 const SECOND = 1000;
-/** `sessionEnding` counts down the last minute (half the idle timeout when that is shorter). */
+/** `sessionEnding` counts down the last minute (all of an idle timeout shorter than that). */
 const WARNING_S = 60;
 
 type Reason = 'idle' | 'session_expired';
@@ -55,7 +55,7 @@ export function watchIdle(c: Internals): () => void {
         stop();
         c.leave('idle').catch(() => undefined);
       }
-    } else if (left <= (reason === 'idle' ? Math.min(WARNING_S, idleMs / SECOND / 2) : WARNING_S)) {
+    } else if (left <= WARNING_S) {
       c.emit('sessionEnding', { secondsLeft: left, reason: (counting = reason) });
     } else if (counting) {
       c.emit('sessionEnding', { secondsLeft: null, reason: counting }); // called off by activity

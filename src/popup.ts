@@ -8,7 +8,7 @@ const POLL_MS = 500;
 /** How long the popup may take: sign-up and MFA included, and the only end of a popup Cognito cut off. */
 const TIMEOUT_S = 300;
 const channelName = (c: Internals): string => `cognito-spa-auth.${c.cfg.clientId}.popup`;
-const closed = (): AuthError => new AuthError('popup_closed', 'the sign-in popup was closed');
+const closed = (): AuthError => new AuthError('popup_closed', 'the popup was closed');
 
 /**
  * Sign in in `popup`, which the client opened inside the user's gesture (`null`: the browser
@@ -21,7 +21,7 @@ const closed = (): AuthError => new AuthError('popup_closed', 'the sign-in popup
  * with it) on the way. Only the URL carrying this sign-in's secret `state` is taken.
  */
 export async function signInWithPopup(c: Internals, popup: Window | null, options: SignInOptions = {}): Promise<User> {
-  if (!popup) throw new AuthError('popup_blocked', 'the browser blocked the popup: call signInWithPopup() in a click handler');
+  if (!popup) throw new AuthError('popup_blocked', 'popup blocked: call signInWithPopup() in a click handler');
   let url: string;
   try {
     url = await c.prepare(options, undefined, MARK);
@@ -77,9 +77,10 @@ export async function signInWithPopup(c: Internals, popup: Window | null, option
  * the opener.
  */
 export function relay(c: Internals): void {
+  // Only ever run in a browser, on a callback page.
   const channel = new BroadcastChannel(channelName(c));
-  channel.postMessage(globalThis.location.href);
+  channel.postMessage(location.href);
   channel.close();
-  globalThis.history.replaceState(null, '', globalThis.location.pathname); // the code leaves the address bar
-  globalThis.close();
+  history.replaceState(null, '', location.pathname); // the code leaves the address bar
+  close();
 }

@@ -17,7 +17,7 @@ export async function fetchUserInfo(c: Internals): Promise<Record<string, unknow
   const { status } = res;
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   const error = typeof body?.error === 'string' ? body.error : undefined;
-  if (status === 401) throw new AuthError('login_required', 'userInfo refused the access token: sign in again', { status, error });
+  if (status === 401) throw new AuthError('login_required', 'userInfo refused the access token', { status, error });
   if (!res.ok) throw new AuthError('userinfo_failed', `userInfo answered ${status}`, { status, error });
   // A JSON object (its constructor is Object: not an array, not null) about the signed-in user:
   // OpenID Connect says a reply for another sub must not be used.
