@@ -228,8 +228,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   const lazy = <K extends keyof Features>(name: K, ...args: FeatureArgs<K>): ReturnType<Features[K]> =>
     import('./features.js').then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args), loadFailed) as ReturnType<Features[K]>;
   // Idle sign-out and sessionEnding: loaded with idleTimeout or the first sessionEnding listener.
-  let idle: Promise<() => void> | null = null;
-  const watch = (): void => void (idle ??= lazy('watchIdle'));
+  let idle: Promise<(() => void) | void> | null = null;
+  const watch = (): void => void (idle ??= lazy('watchIdle').catch(warn)); // a chunk that failed to load: said with debug
 
   return {
     getState: state.getState,
@@ -285,7 +285,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       end('reset');
     },
     destroy() {
-      void idle?.then((stop) => stop());
+      void idle?.then((stop) => stop?.());
       renewer.stop();
       channel?.close();
       channel = null;

@@ -144,7 +144,13 @@ describe('idle sign-out and sessionEnding', { timeout: 30_000 }, () => {
     expect(signedOut).toEqual([]);
   });
 
-  it('refuses a bad idleTimeout', async () => {
-    await expect(createTestApp({ idleTimeout: -1 })).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('idleTimeout') });
+  it('takes idleTimeout in seconds and refuses anything else', async () => {
+    expect((await createTestApp({ idleTimeout: 900 })).auth.getState().status).toBe('loading');
+    for (const idleTimeout of [-1, '60', Number.NaN]) {
+      await expect(createTestApp({ idleTimeout: idleTimeout as number })).rejects.toMatchObject({
+        code: 'invalid_config',
+        message: expect.stringMatching(/^config\.idleTimeout: a number of seconds/),
+      });
+    }
   });
 });
