@@ -11,6 +11,8 @@ export default defineConfig({
           environment: 'happy-dom',
           include: ['test/unit/**/*.test.{ts,tsx}', 'test/flows/**/*.test.{ts,tsx}', 'test/adapters/**/*.test.{ts,tsx}', 'test/hardening/**/*.test.ts'],
           setupFiles: ['test/support/setup.ts'],
+          // RSA key generation and signing make some tests take seconds on a loaded 2-core machine.
+          testTimeout: 15_000,
         },
       },
       {

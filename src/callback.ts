@@ -3,6 +3,7 @@ import { AuthError } from './errors.js';
 import { postGrant } from './http.js';
 import type { KeyStore } from './keys.js';
 import { takeTransaction } from './records.js';
+import { sameOriginPath } from './signin.js';
 import type { SafeStorage, SessionRecord } from './store.js';
 
 /** The lazily loaded engine module, with the key store of this client. */
@@ -17,6 +18,15 @@ function cleanAddressBar(url: URL): void {
   const clean = new URL(url.href);
   for (const p of OAUTH_PARAMS) clean.searchParams.delete(p);
   globalThis.history.replaceState(globalThis.history.state, '', clean.pathname + clean.search + clean.hash);
+}
+
+/** The stored `returnTo`, checked again as it leaves storage (an older or altered entry): else the app's root. */
+function storedPath(returnTo: string, callbackUrl: string): string {
+  try {
+    return sameOriginPath(returnTo, callbackUrl);
+  } catch {
+    return '/';
+  }
 }
 
 export interface CallbackDeps {
@@ -45,16 +55,19 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   cleanAddressBar(url);
   const q = url.searchParams;
   const state = q.get('state');
+  const error = q.get('error');
+  const description = q.get('error_description') ?? undefined;
+  const idpError = (): AuthError =>
+    new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error: error ?? undefined, errorDescription: description });
+  // Cognito sometimes redirects an error without state: it is still why the sign-in failed. No
+  // transaction is touched, so a sign-in in progress stays usable.
+  if (error !== null && !state) throw idpError();
   if (!state) throw new AuthError('state_mismatch', 'the callback has no state: start the sign-in again');
   const tx = takeTransaction(d.txStore, cfg.clientId, state);
   if (!tx) {
     throw new AuthError('state_mismatch', 'the callback state is unknown or was already used (a reload, the back button or another tab): start the sign-in again');
   }
-  const error = q.get('error');
-  if (error !== null) {
-    const description = q.get('error_description') ?? undefined;
-    throw new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error, errorDescription: description });
-  }
+  if (error !== null) throw idpError();
   const code = q.get('code');
   if (!code) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
   // The code exchange travels while the engine chunk and the key sets load.
@@ -63,5 +76,5 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   const engine = await engineP;
   const tokens = await engine.readTokenReply(await reply);
   const verified = await engine.verifyTokens(tokens.idToken, tokens.accessToken, { cfg, keys: engine.keys, nonce: tx.nonce, maxAge: tx.maxAge });
-  return { record: engine.toRecord(cfg, tokens, verified), returnTo: tx.returnTo, appState: tx.appState };
+  return { record: engine.toRecord(cfg, tokens, verified), returnTo: storedPath(tx.returnTo, cfg.callbackUrl), appState: tx.appState };
 }

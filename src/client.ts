@@ -5,19 +5,16 @@ import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
-import { createRenewer, needsRenew, sessionEnd } from './renew.js';
+import { createRenewer, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
 import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
 import { openStorages, type SessionRecord } from './store.js';
 import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignInOptions, SignOutReason, User } from './types.js';
-import type { Endpoints } from './config.js';
-import type { Internals } from './internals.js';
-
-type Features = typeof import('./features.js');
-type FeatureArgs<K extends keyof Features> = Features[K] extends (c: Internals, ...args: infer A) => unknown ? A : never;
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
+import type { Endpoints } from './config.js';
+import type { FeatureArgs, Features, Internals } from './internals.js';
 
 /** A chunk of the SDK that failed to load is a network fault. */
 const loadFailed = (cause: unknown): never => {
@@ -48,20 +45,19 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let engine: Promise<Engine> | null = null;
   const loadEngine = (): Promise<Engine> =>
     (engine ??= import('./engine.js').then(
-      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, rec.keyCache(storage().tokens, cfg)) }),
+      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
       (cause: unknown) => {
         engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
         return loadFailed(cause);
       },
     ));
-
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 
   let channel: ReturnType<typeof openChannel> | null = null;
   const tabs = () => (channel ??= openChannel(`cognito-spa-auth.${cfg.clientId}`, onTabMessage));
 
-  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt);
+  const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt, r.idExpiresAt);
 
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
@@ -94,10 +90,17 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
 
   function onTabMessage(m: TabMessage): void {
     if (m.t === 'session') {
-      fromTabs = m.record;
+      // Another tab's record gets the checks a stored one gets: any script of the origin can post.
+      const r = rec.asSessionRecord(m.record, cfg);
+      if (!r) return warn('ignored a session from another tab that is not one of this client');
+      fromTabs = r;
       // With shared storage every tab shows the same session; elsewhere a tab keeps its own.
-      if (cfg.storage === 'local' && m.record.clientId === cfg.clientId && m.record.updatedAt > (session?.updatedAt ?? 0)) {
-        adopt(m.record, session?.sub === m.record.sub ? 'other_tab' : 'signedIn');
+      if (cfg.storage === 'local' && r.updatedAt > (session?.updatedAt ?? 0)) {
+        try {
+          adopt(r, session?.sub === r.sub ? 'other_tab' : 'signedIn');
+        } catch (e) {
+          warn('ignored a session from another tab whose user may not sign in here', e);
+        }
       }
     } else if (cfg.storage === 'local' && session) {
       end('other_tab', undefined, false);
@@ -114,6 +117,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       const e = await loadEngine();
       return e.refresh(cfg, await endpoints(), base, e.keys);
     },
+    locked(force, startedWith) {
+      return loadEngine().then((e) => e.renewLocked(this, force, startedWith));
+    },
     adopt: (r) => void adopt(r, 'renewed'),
     end,
     emit: events.emit,
@@ -123,12 +129,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   function restore(): AuthState {
     const r = rec.readSession(storage().tokens, cfg, warn);
     if (!r) return (state.dispatch({ type: 'unauthenticated' }), state.getState());
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= sessionEnd(r, cfg)) {
-      session = r;
+    session = r;
+    if (sessionOver(r, cfg)) {
       end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
-    } else if (!r.refreshToken && now >= r.expiresAt) {
-      session = r;
+    } else if (!r.refreshToken && !isValid(r, 'accessToken')) {
       end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
     } else {
       try {
@@ -149,9 +153,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       return false;
     }
     const cb = new URL(cfg.callbackUrl);
-    return u.origin === cb.origin && u.pathname === cb.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
+    // A code or an error on the callback path: with or without state (Cognito sends some errors
+    // without it; a code without it is refused as state_mismatch).
+    return u.origin === cb.origin && u.pathname === cb.pathname && (u.searchParams.has('code') || u.searchParams.has('error'));
   };
 
+  let initP: Promise<InitResult> | null = null;
   const finish = (url: string): Promise<CallbackResult> =>
     completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
       .then((r) => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }));
@@ -172,21 +179,20 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
-  let initP: Promise<InitResult> | null = null;
-  async function token(kind: 'accessToken' | 'idToken', force = false): Promise<string> {
+  /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
+  async function token(kind: TokenKind, force = false): Promise<string> {
     const r = session;
     if (!r) throw new AuthError('login_required', 'not signed in');
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= sessionEnd(r, cfg)) {
+    if (sessionOver(r, cfg)) {
       const err = new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again');
       end('session_expired', err);
       throw err;
     }
-    if (!force && !needsRenew(r, cfg)) return r[kind];
-    if (!r.refreshToken) {
-      if (now < r.expiresAt && !force) return r[kind];
-      const err = new AuthError('login_required', force ? 'there is no refresh token to renew with' : 'the access token expired and there is no refresh token');
-      if (now >= r.expiresAt) end('token_expired', err);
+    if (!force && !needsRenew(r, cfg, kind)) return r[kind];
+    if (!renewer.canRenew(r)) {
+      if (!force && isValid(r, kind)) return r[kind];
+      const err = new AuthError('login_required', force ? 'the session cannot be renewed' : `the ${kind === 'idToken' ? 'ID' : 'access'} token expired and it cannot be renewed`);
+      if (!isValid(r, 'accessToken')) end('token_expired', err);
       throw err;
     }
     try {
@@ -194,7 +200,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     } catch (e) {
       // A transient fault (the session is still there) while the token is still valid: use it.
       const still = session;
-      if (!force && still && Math.floor(Date.now() / 1000) < still.expiresAt) return still[kind];
+      if (!force && still && isValid(still, kind)) return still[kind];
       throw e;
     }
   }
@@ -229,7 +235,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     import('./features.js').then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args), loadFailed) as ReturnType<Features[K]>;
   // Idle sign-out and sessionEnding: loaded with idleTimeout or the first sessionEnding listener.
   let idle: Promise<(() => void) | void> | null = null;
-  const watch = (): void => void (idle ??= lazy('watchIdle').catch(warn)); // a chunk that failed to load: said with debug
+  const watch = (): void => void (idle ??= lazy('watchIdle').catch(warn)); // a failed load: said with debug
 
   return {
     getState: state.getState,
@@ -264,9 +270,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       })());
     },
     isCallback,
-    async signIn(options = {}) {
-      navigate(await prepare(options));
-    },
+    signIn: async (options = {}) => navigate(await prepare(options)),
     // The popup opens now, inside the user's click: one opened after an await is blocked.
     signInWithPopup: (options) => lazy('signInWithPopup', open('', '', 'popup'), options),
     fetchUserInfo: () => lazy('fetchUserInfo'),

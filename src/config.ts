@@ -4,6 +4,8 @@ import type { CognitoAuthConfig, Prompt, StorageLike, TokenValidationAlgorithm }
 /** The config after validation: every default filled in, every URL checked. */
 export interface NormalizedConfig {
   authority: string;
+  /** Every issuer accepted: `authority`, then the configured `issuers` (replicas of the same pool). */
+  issuers: string[];
   clientId: string;
   callbackUrl: string;
   domain?: string;
@@ -20,9 +22,14 @@ export interface NormalizedConfig {
   renewLeadTime: number;
   principalClaims: string[];
   claimsMapping: Array<[field: string, claim: string]>;
+  /** The mapping's `username` and `email` claims, when it names the user (OpenMetadata's mapping). */
+  identity?: [username: string, email: string];
   adminPrincipals: string[];
+  adminEmails: string[];
   principalDomain?: string;
   enforcePrincipalDomain: boolean;
+  /** The domains a user must have: set when enforcePrincipalDomain is (allowedDomains, else principalDomain). */
+  domains?: string[];
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
@@ -39,10 +46,11 @@ export interface Endpoints {
 }
 
 const KNOWN = new Set<string>([
-  'authority', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
+  'authority', 'issuers', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'idleTimeout',
+  'adminEmails', 'allowedDomains',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -78,6 +86,17 @@ export function checkUrl(field: string, value: unknown): URL {
 }
 
 const trimSlash = (s: string): string => s.replace(/\/+$/, '');
+
+/** The user pool id an issuer URL names: its last path segment (`us-east-1_AbC123`). */
+const poolId = (issuer: string): string => new URL(issuer).pathname.split('/').pop() ?? '';
+
+/** A further issuer of the same pool (a Multi-Region replica): its URL, checked. */
+function replicaOf(authority: string, value: string, i: number): string {
+  const issuer = trimSlash(checkUrl(`issuers[${i}]`, value).href);
+  const pool = poolId(authority);
+  if (!pool || poolId(issuer) !== pool) throw configError(`issuers[${i}]`, `"${value}" must be an issuer of the same user pool as authority (${pool || 'authority names no pool id'})`);
+  return issuer;
+}
 
 function stringList(field: string, value: unknown, fallback: string[]): string[] {
   if (value === undefined) return fallback;
@@ -158,7 +177,8 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   const callback = checkUrl('callbackUrl', raw.callbackUrl);
   const domain = raw.domain === undefined ? undefined : trimSlash(checkUrl('domain', raw.domain).href);
   const logoutUrl = raw.logoutUrl === undefined ? `${callback.origin}/` : checkUrl('logoutUrl', raw.logoutUrl).href;
-  const publicKeyUrls = stringList('publicKeyUrls', raw.publicKeyUrls, [`${authority}/.well-known/jwks.json`]);
+  const issuers = [authority, ...stringList('issuers', raw.issuers, []).map((u, i) => replicaOf(authority, u, i))];
+  const publicKeyUrls = stringList('publicKeyUrls', raw.publicKeyUrls, issuers.map((i) => `${i}/.well-known/jwks.json`));
   publicKeyUrls.forEach((u, i) => checkUrl(`publicKeyUrls[${i}]`, u));
   if (publicKeyUrls.length === 0) throw configError('publicKeyUrls', 'at least one JWKS URL is expected');
   const alg = (raw.tokenValidationAlgorithm ?? 'RS256') as TokenValidationAlgorithm;
@@ -168,11 +188,18 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     throw configError('principalDomain', 'a domain such as "company.com" is expected');
   }
   const enforce = bool('enforcePrincipalDomain', raw.enforcePrincipalDomain, false);
-  if (enforce && !principalDomain) throw configError('enforcePrincipalDomain', 'needs principalDomain');
+  const lower = (field: string): string[] => stringList(field, raw[field], []).map((v) => v.toLowerCase());
+  const allowedDomains = lower('allowedDomains');
+  if (enforce && !principalDomain && !allowedDomains.length) throw configError('enforcePrincipalDomain', 'needs principalDomain');
+  const claimsMapping = mapping(raw.jwtPrincipalClaimsMapping);
+  // A mapping names the user only with both keys, as OpenMetadata requires (SecurityUtil.validatePrincipalClaimsMapping);
+  // otherwise its pairs only fill `attributes` (README "How a user is decided").
+  const { username, email } = Object.fromEntries(claimsMapping);
   if (raw.navigate !== undefined && typeof raw.navigate !== 'function') throw configError('navigate', 'a function is expected');
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
   return {
     authority,
+    issuers,
     clientId: raw.clientId.trim(),
     callbackUrl: callback.href,
     domain,
@@ -187,11 +214,15 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     storage: storageOption(raw.storage),
     silentRenew: bool('silentRenew', raw.silentRenew, true),
     renewLeadTime: seconds('renewLeadTime', raw.renewLeadTime) ?? 60,
-    principalClaims: stringList('jwtPrincipalClaims', raw.jwtPrincipalClaims, ['cognito:username', 'email', 'sub']),
-    claimsMapping: mapping(raw.jwtPrincipalClaimsMapping),
-    adminPrincipals: stringList('adminPrincipals', raw.adminPrincipals, []).map((p) => p.toLowerCase()),
+    // OpenMetadata's default for Cognito (awsCognitoSSOClientConfig.md).
+    principalClaims: stringList('jwtPrincipalClaims', raw.jwtPrincipalClaims, ['email', 'cognito:username', 'sub']),
+    claimsMapping,
+    identity: username && email ? [username, email] : undefined,
+    adminPrincipals: lower('adminPrincipals'),
+    adminEmails: lower('adminEmails'),
     principalDomain: principalDomain?.toLowerCase(),
     enforcePrincipalDomain: enforce,
+    domains: enforce ? (allowedDomains.length ? allowedDomains : [principalDomain!.toLowerCase()]) : undefined,
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),

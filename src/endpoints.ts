@@ -20,7 +20,11 @@ export function createEndpoints(cfg: NormalizedConfig): () => Promise<Endpoints>
     const authorize = url('authorization_endpoint');
     const token = url('token_endpoint');
     if (!authorize || !token) throw configError('authority', 'discovery lacks authorization_endpoint or token_endpoint');
-    const origin = new URL(authorize).origin; // Cognito's hosted-UI domain
+    const { origin, host } = new URL(authorize); // Cognito's hosted-UI domain
+    // Pools made before hosted UIs existed name the issuer's own host: there is no sign-in page there.
+    if (host === new URL(cfg.authority).host) {
+      throw configError('domain', 'the user pool has no hosted-UI (managed login) domain: add one to the pool in Cognito and set domain to it');
+    }
     const derived = domainEndpoints(origin);
     return {
       authorize,

@@ -8,6 +8,8 @@ export type AuthErrorCode =
   | 'token_request_failed'
   | 'id_token_invalid'
   | 'principal_domain_forbidden'
+  | 'email_not_verified'
+  | 'principal_claim_missing'
   | 'login_required'
   | 'session_expired'
   | 'network_error'
@@ -67,3 +69,10 @@ export const tokenInvalid = (reason: string, message: string, cause?: unknown): 
 /** `true` when `e` is an AuthError with one of the given codes. */
 export const isAuthError = (e: unknown, ...codes: AuthErrorCode[]): e is AuthError =>
   e instanceof AuthError && (codes.length === 0 || codes.includes(e.code));
+
+/**
+ * `true` for the codes that mean "the token is valid, but this user may not be signed in here"
+ * (OpenMetadata would refuse them): a session whose renewed ID token maps to such a user ends.
+ */
+export const isUserRefusal = (e: unknown): e is AuthError =>
+  isAuthError(e, 'principal_domain_forbidden', 'email_not_verified', 'principal_claim_missing');

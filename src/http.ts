@@ -1,11 +1,21 @@
 import { AuthError } from './errors.js';
 
-/** `fetch` with a deadline: any failure to get an answer is `network_error`. */
+/**
+ * `fetch` with a deadline that covers the whole exchange, headers and body: the body is read
+ * before the deadline is lifted, and handed back buffered. Any failure to get a whole answer
+ * is `network_error`. Redirects are refused: no Cognito endpoint redirects, and a token or
+ * revoke request must never be replayed to another URL.
+ */
 export async function request(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Not every fetch stops reading a body when its signal aborts: the deadline races the read too.
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(ctrl.abort()), timeoutMs)));
   try {
-    return await fetch(url, { ...init, signal: ctrl.signal });
+    const res = await fetch(url, { ...init, redirect: 'error', signal: ctrl.signal });
+    const body = await Promise.race([res.text(), deadline]);
+    // An empty body is null: a 204 may not be built with one.
+    return new Response(body || null, { status: res.status, statusText: res.statusText, headers: res.headers });
   } catch (cause) {
     const what = ctrl.signal.aborted ? `timed out after ${timeoutMs} ms` : 'failed';
     throw new AuthError('network_error', `request to ${new URL(url).origin} ${what}`, { cause });

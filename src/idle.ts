@@ -19,8 +19,8 @@ type Reason = 'idle' | 'session_expired';
  * `sessionExpiry`: a one-second check while someone is signed in, nothing otherwise. The last
  * activity is kept in the token storage, so the tabs that share it share it (`'local'`: every
  * tab; `'session'`: this tab), written at most once a second. It belongs to one sign-in (`sub`
- * and `auth_time`): a new sign-in starts afresh, a session restored after the user walked away
- * ends at once. Returns the function that stops it all.
+ * and the session's start): a new sign-in starts afresh, a session restored after the user walked
+ * away ends at once. Returns the function that stops it all.
  */
 export function watchIdle(c: Internals): () => void {
   const { cfg } = c;
@@ -34,7 +34,7 @@ export function watchIdle(c: Internals): () => void {
   /** Note activity at `now`, or with `now` absent read the last one (a sign-in not seen before starts now). */
   const activity = (now?: number): number => {
     const r = c.session();
-    const owner = `${r?.sub}.${r?.authTime} `;
+    const owner = `${r?.sub}.${r?.sessionStart ?? r?.authTime} `;
     const seen = c.storage().tokens.get(key);
     if (now === undefined && seen?.startsWith(owner)) return +seen.slice(owner.length);
     c.storage().tokens.set(key, owner + (written = now ?? Date.now()));
@@ -45,7 +45,7 @@ export function watchIdle(c: Internals): () => void {
     const r = c.session();
     if (!r) return;
     const idleAt = idleMs ? activity() + idleMs : Infinity;
-    const expiresAt = sessionEnd(r, cfg) * SECOND;
+    const expiresAt = (sessionEnd(r, cfg) - (r.clockOffset ?? 0)) * SECOND; // Cognito's clock to this browser's
     const reason: Reason = idleAt <= expiresAt ? 'idle' : 'session_expired';
     const left = Math.ceil((Math.min(idleAt, expiresAt) - Date.now()) / SECOND);
     if (left <= 0) {

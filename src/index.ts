@@ -1,5 +1,5 @@
 export { createCognitoAuth } from './client.js';
-export { AuthError, isAuthError } from './errors.js';
+export { AuthError, isAuthError, isUserRefusal } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails } from './errors.js';
 export type {
   AuthEventMap,
@@ -20,4 +20,4 @@ export type {
   User,
 } from './types.js';
 export { fromOpenMetadataConfig } from './openmetadata.js';
-export type { OpenMetadataAuthenticationConfiguration, OpenMetadataAuthorizerConfiguration, OpenMetadataOidcConfiguration } from './openmetadata.js';
+export type { OpenMetadataAuthenticationConfiguration, OpenMetadataAuthorizerConfiguration, OpenMetadataOidcConfiguration, OpenMetadataOptions } from './openmetadata.js';

@@ -27,3 +27,7 @@ export interface Internals {
   /** A token, renewed first when due or when `force`d (`getAccessToken`). */
   token(kind: 'accessToken' | 'idToken', force?: boolean): Promise<string>;
 }
+
+/** The optional features' lazy entry, and the arguments each takes after the internals. */
+export type Features = typeof import('./features.js');
+export type FeatureArgs<K extends keyof Features> = Features[K] extends (c: Internals, ...args: infer A) => unknown ? A : never;

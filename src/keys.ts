@@ -1,6 +1,9 @@
 import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { NormalizedConfig } from './config.js';
 import { AuthError } from './errors.js';
 import { getJson } from './http.js';
+import { ownPrefix } from './records.js';
+import { STORE_VERSION, type SafeStorage } from './store.js';
 
 /** Beyond one refetch per new `kid`, the key sets are refetched at most this often (ms), so a flood of forged kids can't hammer Cognito. */
 export const KEY_REFETCH_COOLDOWN_MS = 30_000;
@@ -21,6 +24,28 @@ export interface KeyStore {
 export interface KeyCache {
   read(): JWK[] | null;
   write(keys: JWK[]): void;
+}
+
+/**
+ * The pool's public keys, kept beside the session so that a renew after a reload needs no key
+ * request. Only for the configured key URLs; anything else reads as no cache.
+ */
+export function keyCache(store: SafeStorage, cfg: NormalizedConfig): KeyCache {
+  const key = `${ownPrefix(cfg.clientId)}v${STORE_VERSION}.jwks`;
+  const urls = cfg.publicKeyUrls.join(' ');
+  return {
+    read() {
+      let c: { urls?: unknown; keys?: unknown } | null;
+      try {
+        c = JSON.parse(store.get(key) ?? 'null') as typeof c;
+      } catch {
+        return null;
+      }
+      const keys = c?.urls === urls && Array.isArray(c.keys) ? (c.keys as unknown[]) : null;
+      return keys?.every((k) => !!k && typeof k === 'object' && typeof (k as JWK).kty === 'string') ? (keys as JWK[]) : null;
+    },
+    write: (keys) => store.set(key, JSON.stringify({ urls, keys })),
+  };
 }
 
 /**
@@ -47,9 +72,14 @@ export function createKeyStore(urls: string[], timeoutMs: number, warn: (m: stri
         };
         const sets = await Promise.allSettled(urls.map(read));
         const keys: JWK[] = [];
+        const seen = new Set<string>();
         sets.forEach((s, i) => {
           if (s.status === 'rejected') return warn(`key set ${urls[i]} could not be read`, s.reason);
-          keys.push(...s.value.filter((k): k is JWK => !!k && typeof k === 'object' && typeof (k as JWK).kty === 'string'));
+          for (const k of s.value as JWK[]) {
+            // Replicas of a pool publish the same keys: one copy each, else jose finds the kid twice.
+            const id = k && typeof k === 'object' && typeof k.kty === 'string' && JSON.stringify([k.kid, k.kty, k.n, k.e, k.x, k.y, k.crv]);
+            if (id && !seen.has(id)) keys.push(k), seen.add(id);
+          }
         });
         if (!sets.some((s) => s.status === 'fulfilled')) {
           const first = sets[0] as PromiseRejectedResult;

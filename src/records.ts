@@ -1,4 +1,3 @@
-import type { JWK } from 'jose';
 import type { NormalizedConfig } from './config.js';
 import { decodeClaims } from './jwt.js';
 import { KEY_PREFIX, STORE_VERSION, type SafeStorage, type SessionRecord, type TransactionRecord } from './store.js';
@@ -10,7 +9,6 @@ const TX_TTL_SECONDS = 3600;
 export const ownPrefix = (clientId: string): string => `${KEY_PREFIX}.${clientId}.`;
 export const sessionKey = (clientId: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.session`;
 export const txKey = (clientId: string, state: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.tx.${state}`;
-const keysKey = (clientId: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.jwks`;
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -24,6 +22,33 @@ function parse(text: string | null): Record<string, unknown> | null {
   }
 }
 
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optNum = (v: unknown): boolean => v === undefined || num(v);
+
+/**
+ * `r` as a session of this client and pool, or null: the shape the SDK stores, and the ID token's
+ * own claims agreeing with it. Used for what storage holds and for what another tab hands over
+ * (any script of the origin can write both, so both get the same checks). A record written
+ * before `idExpiresAt` existed gets it from its ID token.
+ */
+export function asSessionRecord(r: unknown, cfg: NormalizedConfig): SessionRecord | null {
+  const s = r as Partial<SessionRecord> | null;
+  const claims = decodeClaims(s?.idToken);
+  const ok =
+    !!s && typeof s === 'object' && claims !== null &&
+    s.v === STORE_VERSION && s.clientId === cfg.clientId && s.iss === cfg.authority &&
+    typeof s.accessToken === 'string' && decodeClaims(s.accessToken) !== null &&
+    num(s.expiresAt) && num(s.updatedAt) && typeof s.sub === 'string' &&
+    (s.refreshToken === undefined || typeof s.refreshToken === 'string') &&
+    // authTime is the ID token's auth_time as stored (a non-number would make the timers spin).
+    s.authTime === (num(claims.auth_time) ? claims.auth_time : undefined) &&
+    num(claims.exp) && (s.idExpiresAt === undefined || s.idExpiresAt === claims.exp) &&
+    optNum(s.sessionStart) && optNum(s.issuedAt) && optNum(s.clockOffset) &&
+    cfg.issuers.includes(claims.iss as string) && claims.sub === s.sub &&
+    (claims.aud === cfg.clientId || (Array.isArray(claims.aud) && claims.aud.includes(cfg.clientId)));
+  return ok ? ({ ...s, idExpiresAt: claims.exp } as SessionRecord) : null;
+}
+
 /**
  * Read the stored session; a corrupt, foreign (another pool or client) or outdated entry is
  * removed and reads as "no session". Never throws.
@@ -32,24 +57,12 @@ export function readSession(store: SafeStorage, cfg: NormalizedConfig, warn: (m:
   const key = sessionKey(cfg.clientId);
   const raw = store.get(key);
   if (raw === null) return null;
-  const r = parse(raw) as Partial<SessionRecord> | null;
-  const claims = decodeClaims(r?.idToken);
-  const ok =
-    r !== null && claims !== null &&
-    r.v === STORE_VERSION && r.clientId === cfg.clientId && r.iss === cfg.authority &&
-    typeof r.accessToken === 'string' && decodeClaims(r.accessToken) !== null &&
-    typeof r.expiresAt === 'number' && typeof r.updatedAt === 'number' && typeof r.sub === 'string' &&
-    (r.refreshToken === undefined || typeof r.refreshToken === 'string') &&
-    // authTime is the ID token's auth_time as stored (a non-number would make the timers spin).
-    r.authTime === (typeof claims.auth_time === 'number' ? claims.auth_time : undefined) &&
-    claims.iss === cfg.authority && claims.sub === r.sub &&
-    (claims.aud === cfg.clientId || (Array.isArray(claims.aud) && claims.aud.includes(cfg.clientId)));
-  if (!ok) {
+  const r = asSessionRecord(parse(raw), cfg);
+  if (!r) {
     warn('discarded a stored session that is corrupt, outdated or of another client');
     store.remove(key);
-    return null;
   }
-  return r as SessionRecord;
+  return r;
 }
 
 export function writeSession(store: SafeStorage, record: SessionRecord): void {
@@ -92,21 +105,4 @@ export function pruneTransactions(store: SafeStorage, clientId: string): void {
 /** Remove every key the SDK owns for this client, any version. */
 export function clearAll(stores: SafeStorage[], clientId: string): void {
   for (const s of new Set(stores)) for (const key of s.keys(ownPrefix(clientId))) s.remove(key);
-}
-
-/**
- * The pool's public keys, kept beside the session so that a renew after a reload needs no key
- * request. Only for the configured key URLs; anything else reads as no cache.
- */
-export function keyCache(store: SafeStorage, cfg: NormalizedConfig): { read(): JWK[] | null; write(keys: JWK[]): void } {
-  const key = keysKey(cfg.clientId);
-  const urls = cfg.publicKeyUrls.join(' ');
-  return {
-    read() {
-      const c = parse(store.get(key));
-      const ok = c !== null && c.urls === urls && Array.isArray(c.keys) && c.keys.every((k) => !!k && typeof k === 'object' && typeof (k as JWK).kty === 'string');
-      return ok ? (c.keys as JWK[]) : null;
-    },
-    write: (keys) => store.set(key, JSON.stringify({ urls, keys })),
-  };
 }

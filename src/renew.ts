@@ -1,5 +1,4 @@
 import type { NormalizedConfig } from './config.js';
-import { withTabLock } from './crosstab.js';
 import { AuthError, isAuthError } from './errors.js';
 import type { SessionRecord } from './store.js';
 import type { AuthEventMap, SignOutReason } from './types.js';
@@ -15,81 +14,81 @@ export interface RenewDeps {
   othersRecords(): Array<SessionRecord | null>;
   /** The refresh grant plus verification: a new record, or an AuthError. */
   grant(base: SessionRecord): Promise<SessionRecord>;
-  /** Store and publish renewed tokens (emits `tokensRenewed`). */
+  /** The lazily loaded renew under the cross-tab lock (src/renew-locked.ts). */
+  locked(force: boolean, startedWith: number): Promise<SessionRecord>;
+  /** Map, store and publish renewed tokens (emits `tokensRenewed`); throws when the user is refused. */
   adopt(record: SessionRecord): void;
   end(reason: SignOutReason, error: AuthError): void;
   emit(event: 'renewFailed', payload: AuthEventMap['renewFailed']): void;
 }
 
+/** Which token a caller needs fresh: either, or the one due first. */
+export type TokenKind = 'accessToken' | 'idToken';
+
 const MAX_RETRIES = 6;
 const POLL_MS = 30_000; // wake at least this often so a sleeping laptop catches up on the wall clock
+/** Automatic renews are at least this far apart, whatever the clock or the tokens say (no renew storm). */
+const MIN_AUTO_RENEW_MS = 15_000;
+/** Token-endpoint errors that say the app client is misconfigured: retrying changes nothing. */
+const CONFIG_FAULTS = ['invalid_client', 'unauthorized_client', 'unsupported_grant_type'];
 
-const nowS = (): number => Math.floor(Date.now() / 1000);
-const refused = (cause: AuthError): AuthError => new AuthError('login_required', 'the refresh token was refused: sign in again', { cause });
-export const sessionEnd = (r: SessionRecord, cfg: NormalizedConfig): number => (r.authTime ?? Math.floor(r.updatedAt / 1000)) + cfg.sessionExpiry;
-export const needsRenew = (r: SessionRecord, cfg: NormalizedConfig): boolean => r.expiresAt - nowS() <= cfg.renewLeadTime;
-const offline = (): boolean => globalThis.navigator?.onLine === false;
+/** Cognito's clock now, as this browser saw it when the tokens arrived (epoch s). */
+export const serverNow = (r: SessionRecord): number => Math.floor(Date.now() / 1000) + (r.clockOffset ?? 0);
+const expiryOf = (r: SessionRecord, kind?: TokenKind): number =>
+  kind === 'accessToken' ? r.expiresAt : kind === 'idToken' ? r.idExpiresAt : Math.min(r.expiresAt, r.idExpiresAt);
+/** True while the token of `kind` (default: both) has not expired. */
+export const isValid = (r: SessionRecord, kind?: TokenKind): boolean => serverNow(r) < expiryOf(r, kind);
+/** When the session ends (epoch s, Cognito's clock): `sessionExpiry` after the sign-in that started it. */
+export const sessionEnd = (r: SessionRecord, cfg: NormalizedConfig): number =>
+  (r.sessionStart ?? r.authTime ?? Math.floor(r.updatedAt / 1000)) + cfg.sessionExpiry;
+export const sessionOver = (r: SessionRecord, cfg: NormalizedConfig): boolean => serverNow(r) >= sessionEnd(r, cfg);
+/**
+ * Whether the token of `kind` (default: the one that expires first) is due: within `renewLeadTime`
+ * of expiry, or within half its lifetime for tokens shorter than twice the lead time.
+ */
+export const needsRenew = (r: SessionRecord, cfg: NormalizedConfig, kind?: TokenKind): boolean => {
+  const exp = expiryOf(r, kind);
+  return exp - serverNow(r) <= leadOf(r, cfg, exp);
+};
+/** How long before `exp` a token is renewed: `renewLeadTime`, or half its lifetime when that is shorter. */
+const leadOf = (r: SessionRecord, cfg: NormalizedConfig, exp: number): number => Math.min(cfg.renewLeadTime, (exp - (r.issuedAt ?? -Infinity)) / 2);
 
 /**
  * Renews the session with the refresh token: one request at a time in this tab (shared promise)
  * and across tabs (a lock), before expiry by a wall-clock timer, with bounded back-off on
- * transient faults. Only `invalid_grant` or a refused ID token ends the session.
+ * transient faults. `invalid_grant`, a refused ID token or a refused user ends the session; a
+ * misconfigured app client stops renewing.
  */
 export function createRenewer(d: RenewDeps) {
   let inflight: Promise<SessionRecord> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let retryAt = 0;
+  let lastAuto = -Infinity;
+  /** A configuration fault of the app client: no refresh is sent again on this page. */
+  let halted: AuthError | null = null;
   const { cfg } = d;
+  const canRenew = (r: SessionRecord): boolean => !!r.refreshToken && !halted;
 
-  const once = (force: boolean): Promise<SessionRecord> => {
-    const startedWith = d.current()?.updatedAt ?? 0;
-    return (inflight ??= withTabLock(d.lockName, async () => {
-      const mine = d.current();
-      if (!mine) throw new AuthError('login_required', 'not signed in');
-      if (d.endedElsewhere()) {
-        d.end('other_tab', new AuthError('login_required', 'signed out in another tab'));
-        throw new AuthError('login_required', 'signed out in another tab');
-      }
-      // Another tab may have renewed while this one waited for the lock (its record came through
-      // storage or the channel). Its tokens, and with rotation its refresh token, are the newest:
-      // use them rather than spend a refresh token again.
-      const newest = [mine, ...d.othersRecords()]
-        .filter((r): r is SessionRecord => !!r && r.sub === mine.sub)
-        .reduce((a, b) => (b.updatedAt > a.updatedAt ? b : a));
-      if (!force && newest.updatedAt > startedWith && !needsRenew(newest, cfg)) {
-        if (newest !== mine) d.adopt(newest);
-        return newest;
-      }
-      if (!newest.refreshToken) throw new AuthError('login_required', 'the session has no refresh token to renew with');
-      if (offline()) throw new AuthError('network_error', 'the browser is offline');
-      let next: SessionRecord;
-      try {
-        next = await d.grant(newest);
-      } catch (e) {
-        // End a refused session while still holding the lock, so that a tab waiting for it finds
-        // the session gone instead of sending the same dead refresh token again.
-        if (e instanceof AuthError && e.oauthError === 'invalid_grant') d.end('invalid_grant', refused(e));
-        throw e;
-      }
-      d.adopt(next);
-      return next;
-    }).finally(() => {
+  const once = (force: boolean): Promise<SessionRecord> =>
+    (inflight ??= d.locked(force, d.current()?.updatedAt ?? 0).finally(() => {
       inflight = null;
     }));
-  };
 
   async function renew(force: boolean): Promise<SessionRecord> {
+    if (halted) throw new AuthError('login_required', 'the app client refused to renew: sign in again', { cause: halted });
     try {
       const r = await once(force);
       failures = 0;
       retryAt = 0;
       return r;
     } catch (e) {
+      // A refused refresh token, ID token or user has ended the session under the lock.
       const err = e instanceof AuthError ? e : new AuthError('network_error', 'renew failed', { cause: e });
-      if (err.oauthError === 'invalid_grant') throw refused(err); // the session was ended under the lock
-      if (isAuthError(err, 'id_token_invalid')) d.end('id_token_invalid', err);
-      else if (!isAuthError(err, 'login_required', 'session_expired')) {
+      if (err.oauthError && CONFIG_FAULTS.includes(err.oauthError)) {
+        halted = err; // the tokens serve while they are valid; then login_required
+        d.emit('renewFailed', { error: err, willRetry: false });
+      } else if (!isAuthError(err, 'id_token_invalid', 'login_required', 'session_expired')) {
         failures++;
         const willRetry = failures <= MAX_RETRIES;
         retryAt = Date.now() + Math.min(5_000 * 2 ** (failures - 1), 300_000);
@@ -105,15 +104,17 @@ export function createRenewer(d: RenewDeps) {
   function tick(): void {
     const r = d.current();
     if (!r) return;
-    if (nowS() >= sessionEnd(r, cfg)) {
+    if (sessionOver(r, cfg)) {
       d.end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
       return;
     }
-    if (!r.refreshToken && nowS() >= r.expiresAt) {
-      d.end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
+    if (!canRenew(r) && !isValid(r, 'accessToken')) {
+      d.end('token_expired', new AuthError('login_required', 'the access token expired and it cannot be renewed'));
       return;
     }
-    if (r.refreshToken && cfg.silentRenew && failures <= MAX_RETRIES && needsRenew(r, cfg) && Date.now() >= retryAt && !inflight) {
+    const now = Date.now();
+    if (canRenew(r) && cfg.silentRenew && failures <= MAX_RETRIES && needsRenew(r, cfg) && now >= retryAt && now >= lastAuto + MIN_AUTO_RENEW_MS && !inflight) {
+      lastAuto = now;
       renew(false).catch(() => undefined); // reported through events and state; renew() schedules again
       return;
     }
@@ -125,12 +126,13 @@ export function createRenewer(d: RenewDeps) {
     clearTimeout(timer);
     const r = d.current();
     if (!r) return;
-    const renewAt = !r.refreshToken
-      ? r.expiresAt * 1000
+    const toLocalMs = (serverS: number): number => (serverS - (r.clockOffset ?? 0)) * 1000;
+    const renewAt = !canRenew(r)
+      ? toLocalMs(r.expiresAt)
       : cfg.silentRenew && failures <= MAX_RETRIES
-        ? Math.max((r.expiresAt - cfg.renewLeadTime) * 1000, retryAt)
+        ? Math.max(toLocalMs(expiryOf(r) - leadOf(r, cfg, expiryOf(r))), retryAt, lastAuto + MIN_AUTO_RENEW_MS)
         : Infinity; // retries spent: wait for online / visibility / a getAccessToken() call
-    const at = Math.min(sessionEnd(r, cfg) * 1000, renewAt);
+    const at = Math.min(toLocalMs(sessionEnd(r, cfg)), renewAt);
     // At least 1 s: a renew already in flight must not turn the timer into a busy loop.
     timer = setTimeout(tick, Math.min(Math.max(at - Date.now(), 1000), POLL_MS));
   }
@@ -148,6 +150,7 @@ export function createRenewer(d: RenewDeps) {
   return {
     renew,
     schedule,
+    canRenew,
     stop(): void {
       clearTimeout(timer);
       globalThis.removeEventListener?.('online', wake);

@@ -21,23 +21,25 @@ function appStateOf(value: unknown): unknown {
 }
 
 /**
- * Resolve `returnTo` against the current page; only the same origin is accepted, and it is
- * kept as a path so that it can never send the user to another site.
+ * Resolve `returnTo` against the current page; only the same origin is accepted, and it is kept
+ * as a path that stays on the origin under every reading. URL parsing collapses dot segments and
+ * turns `\` into `/`, so a same-origin URL can still have a path such as `//evil.example/x`,
+ * which `location.assign` and routers read as another site: leading slashes are collapsed to one.
  */
 export function sameOriginPath(returnTo: string | undefined, here: string): string {
   const base = new URL(here);
-  if (returnTo === undefined) return base.pathname + base.search + base.hash;
   let target: URL | null = null;
   try {
-    target = new URL(returnTo, base);
+    target = new URL(returnTo ?? here, base);
   } catch {
     /* refused below */
   }
-  // "//evil.example", "\\evil.example" and "javascript:" all resolve to another (or an opaque) origin.
-  if (!target || target.origin !== base.origin) {
+  // "//evil.example", "\\evil.example" and "javascript:" resolve to another (or an opaque) origin;
+  // "blob:https://app/..." has this origin but is no page of it.
+  if (!target || target.origin !== base.origin || target.protocol !== base.protocol) {
     throw configError('signIn.returnTo', `"${returnTo}" is not a path or URL of this origin (${base.origin})`);
   }
-  return target.pathname + target.search + target.hash;
+  return `/${(target.pathname + target.search + target.hash).replace(/^[/\\]+/, '')}`;
 }
 
 const optString = (field: string, v: unknown): string | undefined => {

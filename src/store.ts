@@ -10,12 +10,25 @@ export interface SessionRecord {
   clientId: string;
   iss: string;
   sub: string;
+  /** The current ID token's `auth_time`. */
   authTime?: number;
+  /**
+   * When this session's sign-in happened (epoch s): the `auth_time` of the ID token the callback
+   * got, else the time it arrived. `sessionExpiry` counts from it; a renew never moves it, even
+   * when Cognito's rotation moves `auth_time` forward.
+   */
+  sessionStart?: number;
   idToken: string;
   accessToken: string;
   refreshToken?: string;
   /** Access token expiry, epoch seconds. */
   expiresAt: number;
+  /** ID token expiry, epoch seconds (Cognito sets the two lifetimes separately). */
+  idExpiresAt: number;
+  /** When Cognito issued these tokens (the access token's `iat`), epoch seconds. */
+  issuedAt?: number;
+  /** Cognito's clock minus this browser's when the tokens arrived, in seconds (0 within clock skew). */
+  clockOffset?: number;
   /** When these tokens were obtained, epoch ms: the newest record wins across tabs. */
   updatedAt: number;
 }

@@ -16,6 +16,12 @@ export type TokenValidationAlgorithm = 'RS256' | 'RS384' | 'RS512';
 /** The configuration of {@link createCognitoAuth}; see the README's config table. */
 export interface CognitoAuthConfig {
   authority: string;
+  /**
+   * Further issuers of the same user pool to accept besides `authority` (Multi-Region replicas
+   * with the original issuer setting). Each must name the same pool id. Without `publicKeyUrls`,
+   * the key sets of `authority` and of each issuer are used.
+   */
+  issuers?: string[];
   clientId: string;
   callbackUrl: string;
   domain?: string;
@@ -34,8 +40,10 @@ export interface CognitoAuthConfig {
   jwtPrincipalClaims?: string[];
   jwtPrincipalClaimsMapping?: string[];
   adminPrincipals?: string[];
+  adminEmails?: string[];
   principalDomain?: string;
   enforcePrincipalDomain?: boolean;
+  allowedDomains?: string[];
   /** Milliseconds before a request to Cognito is abandoned with `network_error` (default 10000). */
   requestTimeout?: number;
   /** How the browser leaves for Cognito (default `location.assign`). */
@@ -78,15 +86,23 @@ export interface GetAccessTokenOptions {
 }
 
 export interface User {
+  /** OpenMetadata's user name: lower-cased, the part before `@` of an email. */
   principal: string;
+  /** Lower-cased; `{principal}@{principalDomain}` when the principal claim is not an email. */
   email?: string;
   domain?: string;
+  /** `true` when the ID token says `email_verified: true` (a `false` refuses the sign-in). */
+  emailVerified?: boolean;
+  /** A federated user's identity provider (`Google`, a SAML or OIDC provider name). */
+  provider?: string;
   isAdmin: boolean;
   groups: string[];
   attributes: Record<string, string>;
   claims: Readonly<Record<string, unknown>>;
   /** Access token expiry, epoch seconds. */
   expiresAt: number;
+  /** ID token expiry, epoch seconds: Cognito sets it apart from the access token's (often shorter). */
+  idTokenExpiresAt: number;
 }
 
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated' | 'error';
@@ -113,7 +129,17 @@ export interface InitResult extends AuthState {
 }
 
 /** Why a session ended. */
-export type SignOutReason = 'user' | 'invalid_grant' | 'id_token_invalid' | 'session_expired' | 'token_expired' | 'other_tab' | 'reset' | 'idle';
+export type SignOutReason =
+  | 'user'
+  | 'invalid_grant'
+  | 'id_token_invalid'
+  /** A renewed ID token maps to a user who may no longer sign in here (e.g. the email left the domain). */
+  | 'user_refused'
+  | 'session_expired'
+  | 'token_expired'
+  | 'other_tab'
+  | 'reset'
+  | 'idle';
 
 export interface AuthEventMap {
   signedIn: { user: User };

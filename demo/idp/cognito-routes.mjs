@@ -162,7 +162,13 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
   function reshape(ctx) {
     const { path } = ctx;
     if (path === '/oauth2/token' && ctx.body && typeof ctx.body === 'object') {
-      if (ctx.status === 200) {
+      const refreshError = settings.switches.refreshError;
+      if (ctx.status === 200 && refreshError && ctx.oidc?.params?.grant_type === 'refresh_token') {
+        // A misconfigured app client (switches.refreshError): Cognito's reply shape. The grant
+        // itself ran: with rotation on, the refresh token presented is spent.
+        ctx.status = 400;
+        ctx.body = { error: refreshError };
+      } else if (ctx.status === 200) {
         delete ctx.body.scope;
         const rotated = !!ctx.oidc?.entities?.RotatedRefreshToken;
         if (ctx.oidc?.params?.grant_type === 'refresh_token' && !rotated) delete ctx.body.refresh_token;
@@ -191,9 +197,39 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
     }
   }
 
+  /** A stalled reply (switches.stallTokenReplies): the status line, headers and part of a body, then nothing. */
+  function stall(ctx) {
+    settings.switches.stallTokenReplies -= 1;
+    log('stalling a token reply');
+    ctx.respond = false;
+    const origin = ctx.get('Origin');
+    ctx.res.writeHead(200, {
+      'Content-Type': 'application/json;charset=UTF-8',
+      'Cache-Control': 'no-store',
+      ...(origin && settings.corsOrigins.has(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {}),
+    });
+    ctx.res.write('{"id_token":"eyJ');
+  }
+
+  /** An error redirect without state (switches.nextAuthorizeError), as Cognito sends for some failures. */
+  function errorWithoutState(ctx) {
+    const { error, error_description: description } = settings.switches.nextAuthorizeError;
+    settings.switches.nextAuthorizeError = null;
+    const target = URL.parse(String(ctx.query.redirect_uri ?? ''));
+    if (!target || !settings.redirectUris.includes(target.href)) {
+      errorPage(ctx, 400, 'redirect_mismatch', 'redirect_uri is not an allowed callback URL');
+      return;
+    }
+    if (description) target.searchParams.set('error_description', description);
+    target.searchParams.set('error', error);
+    ctx.redirect(target.href);
+  }
+
   return async function cognito(ctx, next) {
     const { path } = ctx;
     if (ctx.method === 'OPTIONS' && CORS_PATHS.has(path)) return preflight(ctx);
+    if (path === '/oauth2/token' && ctx.method === 'POST' && settings.switches.stallTokenReplies > 0) return stall(ctx);
+    if (path === '/oauth2/authorize' && settings.switches.nextAuthorizeError) return errorWithoutState(ctx);
     if (path === '/logout' && ctx.method === 'GET') return logout(ctx);
     if ((path === '/signup' || path === '/forgotPassword') && ctx.method === 'GET') return accountPage(ctx, path === '/signup' ? 'signup' : 'forgot');
     if (path === '/oauth2/userInfo') return userInfo(ctx);

@@ -44,6 +44,21 @@ async function fullGrant(provider, accountId, clientId, resource) {
 }
 
 /**
+ * The storage adapter, with refresh-token rotation as real pools have been seen to do it when
+ * `switches.rotationMovesAuthTime` is on: a refresh reports the sign-in as happening now, so the
+ * renewed tokens carry a newer auth_time.
+ */
+function movingAuthTime(Adapter, switches) {
+  return class extends Adapter {
+    async find(id) {
+      const payload = await super.find(id);
+      if (payload && this.model === 'RefreshToken' && switches.rotationMovesAuthTime) payload.authTime = Math.floor(Date.now() / 1000);
+      return payload;
+    }
+  };
+}
+
+/**
  * @param {object} p
  * @param {import('oidc-provider').default} p.Provider
  * @param {object} p.interactionPolicy oidc-provider's interactionPolicy export
@@ -64,7 +79,7 @@ export function createProvider({ Provider, interactionPolicy, issuer, settings, 
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }));
 
   const configuration = {
-    adapter: createMemoryAdapter().Adapter,
+    adapter: movingAuthTime(createMemoryAdapter().Adapter, settings.switches),
     clients: [{
       client_id: settings.clientId,
       client_name: 'Local SPA client',
@@ -84,7 +99,7 @@ export function createProvider({ Provider, interactionPolicy, issuer, settings, 
       // Cognito puts every readable attribute in the ID token whenever `openid` is granted.
       openid: [
         'sub', 'cognito:username', 'cognito:groups', 'email', 'email_verified', 'name', 'given_name',
-        'family_name', 'phone_number', 'phone_number_verified', 'token_use', 'jti', 'origin_jti',
+        'family_name', 'phone_number', 'phone_number_verified', 'identities', 'token_use', 'jti', 'origin_jti',
         'event_id', 'at_hash',
       ],
       email: ['email', 'email_verified'],

@@ -12,6 +12,20 @@ export interface DemoUser {
   phone_number?: string;
   phone_number_verified?: boolean;
   groups?: string[];
+  /** A user who signs in through an external IdP (Google, SAML...): tokens carry `identities` and the group `{poolId}_{providerName}`. */
+  federated?: { providerName: string; providerType: string; userId: string };
+}
+
+/** Behaviours of real Cognito pools, switched at start or at any time on `idp.switches`. */
+export interface IdpSwitches {
+  /** With rotateRefreshTokens: each refresh moves auth_time to now (seen on real pools). */
+  rotationMovesAuthTime: boolean;
+  /** Answer refresh grants with this OAuth error, e.g. 'invalid_client' (a misconfigured app client). */
+  refreshError: string | null;
+  /** The next /oauth2/authorize redirects back with this error and no state, then the switch clears. */
+  nextAuthorizeError: { error: string; error_description?: string } | null;
+  /** The next N token requests get their headers and part of a body, then nothing (a stalled reply). */
+  stallTokenReplies: number;
 }
 
 export interface IdpOptions {
@@ -50,6 +64,10 @@ export interface IdpOptions {
   users?: DemoUser[];
   /** Log requests and errors to the console. Default false (silent). */
   debug?: boolean;
+  /** See IdpSwitches. */
+  rotationMovesAuthTime?: boolean;
+  /** See IdpSwitches. */
+  refreshError?: string;
 }
 
 export interface IdpRequest {
@@ -69,6 +87,7 @@ export interface PublicUser {
   name?: string;
   given_name?: string;
   groups: string[];
+  federated?: { providerName: string; providerType: string; userId: string };
 }
 
 export interface LocalIdp {
@@ -90,8 +109,10 @@ export interface LocalIdp {
   stop(): Promise<void>;
   /** Refresh tokens revoked through /oauth2/revoke so far. */
   revokedCount(): number;
-  /** Lifetime of access and ID tokens issued from now on, in seconds. */
-  setTokenLifetime(seconds: number): void;
+  /** Lifetime of access tokens (and of ID tokens, unless `idSeconds`) issued from now on, in seconds. */
+  setTokenLifetime(seconds: number, idSeconds?: number): void;
+  /** Real-Cognito behaviours, mutable at any time. */
+  switches: IdpSwitches;
   /** Lifetime of refresh tokens issued from now on, in seconds. */
   setRefreshTokenLifetime(seconds: number): void;
 }

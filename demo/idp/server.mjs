@@ -88,8 +88,15 @@ export async function startIdp(options = {}) {
     sessionTtl: positiveInt('sessionTtl', options.sessionTtl, 3600),
     rotateRefreshTokens: !!options.rotateRefreshTokens,
     crossOriginOpenerPolicy: options.crossOriginOpenerPolicy !== false,
+    // Behaviours of real Cognito pools, switched on for tests and demos (README.md, "Switches").
+    switches: {
+      rotationMovesAuthTime: !!options.rotationMovesAuthTime,
+      refreshError: options.refreshError ?? null,
+      nextAuthorizeError: null,
+      stallTokenReplies: 0,
+    },
   };
-  const users = createUserDirectory(options.users ?? DEMO_USERS);
+  const users = createUserDirectory(options.users ?? DEMO_USERS, poolId);
   const requests = [];
   const counters = { revoked: 0 };
 
@@ -173,10 +180,10 @@ export async function startIdp(options = {}) {
       requests,
       stop,
       revokedCount: () => counters.revoked,
-      setTokenLifetime(seconds) {
-        const ttl = positiveInt('seconds', seconds);
-        settings.accessTokenTtl = ttl;
-        settings.idTokenTtl = ttl;
+      switches: settings.switches,
+      setTokenLifetime(seconds, idSeconds = seconds) {
+        settings.accessTokenTtl = positiveInt('seconds', seconds);
+        settings.idTokenTtl = positiveInt('idSeconds', idSeconds);
       },
       setRefreshTokenLifetime(seconds) {
         settings.refreshTokenTtl = positiveInt('seconds', seconds);

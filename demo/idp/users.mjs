@@ -38,10 +38,26 @@ export const DEMO_USERS = [
     family_name: 'Outsider',
     groups: [],
   },
+  {
+    // A user who signed in with Google: Cognito names them after the provider, puts the provider in
+    // `identities` and in an automatic group, and often has no verified email for them.
+    username: 'google_102143857364915830163',
+    password: DEMO_PASSWORD,
+    sub: '0f1e2d3c-4b5a-4968-8776-00000000ca04',
+    email: 'carol@example.com',
+    email_verified: false,
+    name: 'Carol Federated',
+    given_name: 'Carol',
+    family_name: 'Federated',
+    groups: [],
+    federated: { providerName: 'Google', providerType: 'Google', userId: '102143857364915830163' },
+  },
 ];
 
-export function createUserDirectory(users = DEMO_USERS) {
-  const list = users.map((u) => ({ groups: [], email_verified: true, ...u }));
+export function createUserDirectory(users = DEMO_USERS, poolId = 'us-east-1_LocalPool') {
+  const list = users.map((u) => ({ groups: [], email_verified: true, ...u }))
+    // Cognito adds every federated user to the automatic group {poolId}_{providerName}.
+    .map((u) => (u.federated ? { ...u, groups: [...u.groups, `${poolId}_${u.federated.providerName}`] } : u));
   return {
     list,
     bySub(sub) {
@@ -155,7 +171,13 @@ export function idTokenAttributes(user) {
     given_name: user.given_name,
     family_name: user.family_name,
     ...(user.phone_number ? { phone_number: user.phone_number, phone_number_verified: !!user.phone_number_verified } : {}),
+    ...(user.federated ? { identities: [identity(user.federated)] } : {}),
   };
+}
+
+/** One entry of a federated user's `identities` claim, as Cognito writes it (Google's issuer is null). */
+function identity({ providerName, providerType, userId }) {
+  return { userId, providerName, providerType, issuer: null, primary: 'true', dateCreated: '1735689600000' };
 }
 
 /** Cognito's /oauth2/userInfo reply: attributes filtered by the access token's scopes. */
@@ -184,5 +206,6 @@ export function publicUser(u) {
     name: u.name,
     given_name: u.given_name,
     groups: [...u.groups],
+    ...(u.federated ? { federated: { ...u.federated } } : {}),
   };
 }

@@ -14,18 +14,18 @@ describe('hosted-UI links, userInfo and app state in Chromium', () => {
     await page.goto(demo.url);
     await waitForStatus(page, 'unauthenticated');
     await Promise.all([page.waitForURL((u) => u.href.startsWith(`${idp.domain}/login/`)), page.getByTestId('sign-up').click()]);
-    await page.fill('#signUpUsername', 'carol');
-    await page.fill('#signUpEmail', 'carol@example.com');
-    await page.fill('#signUpPassword', 'Carol-Pass1');
+    await page.fill('#signUpUsername', 'erin');
+    await page.fill('#signUpEmail', 'erin@example.com');
+    await page.fill('#signUpPassword', 'Erin-Pass1');
     await page.click('button[type=submit]');
     const code = (await page.textContent('#deliveredCode')) ?? '';
     expect(code).toMatch(/^\d{6}$/);
     await page.fill('#confirmCode', code);
     await Promise.all([page.waitForURL((u) => u.href.startsWith(demo.origin)), page.click('button[type=submit]')]);
     await waitForStatus(page, 'authenticated');
-    expect(await text(page, 'principal')).toBe('carol');
+    expect(await text(page, 'principal')).toBe('erin');
     const claims = JSON.parse(await text(page, 'claims')) as Record<string, unknown>;
-    expect(claims).toMatchObject({ 'cognito:username': 'carol', email: 'carol@example.com', email_verified: true });
+    expect(claims).toMatchObject({ 'cognito:username': 'erin', email: 'erin@example.com', email_verified: true });
     expect(new URL(page.url()).pathname).toBe('/');
     // The whole transaction went to /signup.
     const signup = idp.requests.find((r) => r.path === '/signup');

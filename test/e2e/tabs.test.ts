@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 import { demoPerTest, expiresAt, refreshGrants, signIn, text, tokenRequests, waitForStatus } from './browser.js';
 
-// With 70 s access tokens and the SDK's renewLeadTime of 60 s, a token is due 10 s after it is issued.
-const SHORT_TTL = 70;
+// 24 s access tokens, shorter than twice the SDK's renewLeadTime of 60 s: a token is due at half
+// its lifetime, 12 s after it is issued (never sooner: that is what keeps short tokens from a renew storm).
+const SHORT_TTL = 24;
 
 const start = demoPerTest({ config: { storage: 'local' } });
 
@@ -27,7 +28,7 @@ describe('two tabs', () => {
 
     // Wait until the token is inside the lead time, then ask both tabs for it at once
     // (not forced: each tab renews because the token is due). Their timers fire about now too.
-    const due = ((first ?? 0) - 60) * 1000;
+    const due = ((first ?? 0) - SHORT_TTL / 2) * 1000;
     await new Promise((r) => setTimeout(r, Math.max(due - Date.now(), 0)));
     const get = (p: Page) => p.evaluate(async () => {
       const auth = (window as unknown as { demoAuth: { getAccessToken(): Promise<string> } }).demoAuth;

@@ -22,9 +22,12 @@ afterEach(() => {
 const seconds = (s: number) => vi.advanceTimersByTimeAsync(s * 1000);
 const activity = (type = 'pointerdown') => document.dispatchEvent(new Event(type));
 
+// Requests get a deadline the fake clock never reaches: the tests jump hours while msw answers in real time.
+const NO_DEADLINE = { requestTimeout: 86_400_000 };
+
 /** A signed-in app whose sessionEnding events and sign-outs are recorded. */
 async function signedIn(extra: Parameters<typeof createTestApp>[0] = {}) {
-  const app = await createTestApp(extra);
+  const app = await createTestApp({ ...NO_DEADLINE, ...extra });
   const endings: Ending[] = [];
   const signedOut: string[] = [];
   app.auth.on('sessionEnding', (e) => endings.push(e));
@@ -40,7 +43,7 @@ const logouts = (app: TestApp) => app.navigations.filter((u) => u.startsWith(`${
 describe('idle sign-out and sessionEnding', { timeout: 30_000 }, () => {
   it('nothing runs without idleTimeout and without a sessionEnding listener', async () => {
     const listen = vi.spyOn(document, 'addEventListener');
-    const app = await createTestApp();
+    const app = await createTestApp(NO_DEADLINE);
     await app.auth.init();
     await app.signInAs(ALICE);
     await seconds(0);

@@ -1,25 +1,14 @@
 import { delay, http, HttpResponse } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthError, AuthEventMap } from '../../src/index.js';
 import { ALICE } from '../support/cognito.js';
 import { server } from '../support/setup.js';
 import { createTestApp } from '../support/app.js';
+import { later, useFakeClock } from '../support/clock.js';
 
 const TOKEN_URL = 'https://test-app.auth.us-east-1.amazoncognito.com/oauth2/token';
-const realSetTimeout = globalThis.setTimeout;
-/** Let `seconds` of fake time pass in 1 s steps, giving real I/O (msw, WebCrypto) a few ms at each step. */
-async function later(seconds: number) {
-  for (let i = 0; i < seconds; i++) {
-    await vi.advanceTimersByTimeAsync(1000);
-    await new Promise((r) => realSetTimeout(r, 2));
-  }
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ shouldAdvanceTime: true, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-});
+useFakeClock();
 afterEach(() => {
-  vi.useRealTimers();
   Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
 });
 

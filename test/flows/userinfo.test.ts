@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { server } from '../support/setup.js';
 import { ALICE, AUTHORITY, DOMAIN, type CognitoMock } from '../support/cognito.js';
 import { createTestApp } from '../support/app.js';
@@ -70,15 +70,20 @@ describe('fetchUserInfo()', { timeout: 20_000 }, () => {
   });
 
   it('renews the access token first when it is due', async () => {
-    const app = await createTestApp({ renewLeadTime: 60 }, { lifetime: 30 });
+    const app = await createTestApp({ renewLeadTime: 60, silentRenew: false });
     await app.signInAs(ALICE);
-    const before = await app.auth.getIdToken();
-    const refreshes = app.cognito.pool.counts.refresh;
+    const before = await app.auth.getAccessToken();
     const seen = userInfoEndpoint(app.cognito);
-    await app.auth.fetchUserInfo();
-    expect(app.cognito.pool.counts.refresh).toBe(refreshes + 1);
-    expect(await app.auth.getIdToken()).not.toBe(before);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 3_570_000); // 30 s before the access token expires
+      await app.auth.fetchUserInfo();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(app.cognito.pool.counts.refresh).toBe(1);
     expect(seen).toHaveLength(1);
+    expect(seen[0]).not.toBe(before);
   });
 
   it('a refused access token is renewed once and the request made again', async () => {

@@ -5,7 +5,7 @@
  */
 import { createCognitoAuth, type CognitoAuth, type CognitoAuthConfig, type StorageLike } from '../../src/index.js';
 import { baseConfig } from '../support/app.js';
-import { ALICE, CLIENT_ID, createCognito, makeKey, type CognitoMock, type SigningKey, type UserProfile } from '../support/cognito.js';
+import { ALICE, AUTHORITY, CLIENT_ID, createCognito, makeKey, type CognitoMock, type SigningKey, type UserProfile } from '../support/cognito.js';
 import { cleanups, server } from '../support/setup.js';
 
 export const HOME = 'https://app.example.com/';
@@ -31,6 +31,10 @@ export async function usePool(opts: PoolOptions = {}, fresh = false): Promise<Co
   p.counts = { token: 0, refresh: 0, jwks: 0, discovery: 0, revoke: 0 };
   p.lifetime = opts.lifetime ?? 3600;
   p.rotate = opts.rotate ?? false;
+  p.idLifetime = null;
+  p.moveAuthTimeOnRefresh = false;
+  p.issuer = AUTHORITY;
+  p.browserAhead = 0;
   p.issueRefresh = true;
   p.tamper = {};
   p.nextTokenReply = null;

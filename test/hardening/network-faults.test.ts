@@ -203,3 +203,42 @@ describe('token endpoint faults while renewing', () => {
     expect(token).not.toBe(JSON.parse(stored).accessToken);
   });
 });
+
+describe('redirects from Cognito endpoints are never followed', () => {
+  /** A host that collects what a followed redirect would carry (a code, a refresh token). */
+  function trap() {
+    const seen: string[] = [];
+    server.use(http.all('https://collector.example/*', async ({ request }) => {
+      seen.push(`${request.method} ${await request.text()}`);
+      return HttpResponse.json({ keys: [], id_token: 'x', access_token: 'y' });
+    }));
+    return seen;
+  }
+  const redirect = (status: number) => () => new HttpResponse(null, { status, headers: { Location: 'https://collector.example/steal' } });
+
+  it.each([301, 302, 303, 307, 308])('a %i from the token endpoint at the callback: network_error, the code goes nowhere else', async (status) => {
+    const app = await makeApp({ requestTimeout: TIMEOUT_MS });
+    const seen = trap();
+    fault('post', TOKEN, redirect(status));
+    expectError(await rejection(app.auth.handleCallback(await app.callbackUrl())), 'network_error');
+    expect(seen).toEqual([]);
+    await nothingStored(app);
+  });
+
+  it.each([302, 307, 308])('a %i from the token endpoint on renew: network_error, the refresh token goes nowhere else, the session stays', async (status) => {
+    const { client, stored } = await reloaded();
+    const seen = trap();
+    fault('post', TOKEN, redirect(status));
+    expectError(await rejection(client.getAccessToken({ forceRefresh: true })), 'network_error');
+    expect(seen).toEqual([]);
+    expect(sessionStorage.getItem(SESSION_KEY)).toBe(stored);
+  });
+
+  it('a redirect from the key set URL is not followed: network_error', async () => {
+    const app = await makeApp({ requestTimeout: TIMEOUT_MS });
+    const seen = trap();
+    fault('get', JWKS, redirect(302));
+    expectError(await rejection(app.auth.handleCallback(await app.callbackUrl())), 'network_error');
+    expect(seen).toEqual([]);
+  });
+});

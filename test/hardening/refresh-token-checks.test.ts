@@ -240,7 +240,7 @@ describe('refresh grant: registered claims of the renewed ID token out of range'
   it('not valid before a future nbf', async () => {
     await refusedOnRefresh({ id: { nbf: now() + 600 } }, 'nbf', { maxClockSkew: 60 });
   });
-  it('auth_time changed on refresh', async () => {
+  it('auth_time moved back on refresh', async () => {
     await refusedOnRefresh({ id: { auth_time: now() - 10 } }, 'auth_time');
   });
   it('auth_time dropped on refresh', async () => {

@@ -49,24 +49,24 @@ describe('local IdP: sign-up and forgot-password pages', () => {
     expect(html).toContain('Sign up with a new account');
     expect(page.res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
 
-    let res = await browser.post(page.url, { screen: 'signup', username: 'carol', email: 'carol@example.com', password: 'weak' });
+    let res = await browser.post(page.url, { screen: 'signup', username: 'erin', email: 'erin@example.com', password: 'weak' });
     expect(await res.text()).toContain('Password must have at least 8 characters.');
     res = await browser.post(page.url, { screen: 'signup', username: 'alice', email: 'new@example.com', password: 'Password1!' });
     expect(await res.text()).toContain('already exists');
-    res = await browser.post(page.url, { screen: 'signup', username: 'carol', email: 'carol@example.com', password: 'Carol-Pass1' });
+    res = await browser.post(page.url, { screen: 'signup', username: 'erin', email: 'erin@example.com', password: 'Erin-Pass1' });
     const confirm = await res.text();
     const code = deliveredCode(confirm);
     expect(code).toMatch(/^\d{6}$/);
-    res = await browser.post(page.url, { screen: 'confirm', username: 'carol', code: code === '000000' ? '000001' : '000000' });
+    res = await browser.post(page.url, { screen: 'confirm', username: 'erin', code: code === '000000' ? '000001' : '000000' });
     expect(await res.text()).toContain('Invalid verification code');
-    res = await browser.post(page.url, { screen: 'confirm', username: 'carol', code });
+    res = await browser.post(page.url, { screen: 'confirm', username: 'erin', code });
     const done = await follow(idp, browser, location(res, idp.domain));
     const callback = new URL(done.url);
     expect(callback.origin + callback.pathname).toBe(CALLBACK);
     expect(callback.searchParams.get('state')).toBe(start.state);
     const { body } = await exchange(idp, { code: callback.searchParams.get('code') ?? '', state: start.state, verifier: start.verifier, nonce: 'n-1' });
     const claims = await verify(idp, body.id_token as string);
-    expect(claims).toMatchObject({ 'cognito:username': 'carol', email: 'carol@example.com', email_verified: true, nonce: 'n-1' });
+    expect(claims).toMatchObject({ 'cognito:username': 'erin', email: 'erin@example.com', email_verified: true, nonce: 'n-1' });
   });
 
   it('an unconfirmed sign-up cannot sign in', async () => {

@@ -43,6 +43,19 @@ export const ALICE: UserProfile = {
   'cognito:groups': ['admins', 'readers'],
 };
 
+/**
+ * A user federated from Google: `identities` as a JSON string (an array in most tokens; Google's
+ * `issuer` is null), the automatic group `{poolId}_Google`, and Cognito's generated user name.
+ */
+export const GOOGLE_USER: UserProfile = {
+  sub: '22222222-aaaa-bbbb-cccc-000000000002',
+  'cognito:username': 'google_102934857610293847561',
+  email: 'Carol.Jones@Example.com',
+  email_verified: true,
+  'cognito:groups': ['us-east-1_TestPool_Google'],
+  identities: JSON.stringify([{ userId: '102934857610293847561', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1700000000000' }]),
+};
+
 interface CodeGrant {
   challenge: string;
   redirectUri: string;
@@ -74,7 +87,7 @@ export type Tamper = {
   idHeader?: Record<string, unknown>;
 };
 
-export async function createCognito(opts: { rotate?: boolean; lifetime?: number; alg?: string } = {}) {
+export async function createCognito(opts: { rotate?: boolean; lifetime?: number; alg?: string; issuers?: string[] } = {}) {
   const alg = opts.alg ?? 'RS256';
   const idKey = await makeKey('id-key-1', alg);
   const accessKey = await makeKey('access-key-1', alg);
@@ -84,7 +97,15 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
     refresh: new Map<string, RefreshGrant>(),
     counts: { token: 0, refresh: 0, jwks: 0, discovery: 0, revoke: 0 },
     lifetime: opts.lifetime ?? 3600,
+    /** The ID token's lifetime when it differs from the access token's (Cognito sets them apart). */
+    idLifetime: null as number | null,
     rotate: opts.rotate ?? false,
+    /** Rotation as Cognito has been seen to do it: a refresh moves auth_time to now. */
+    moveAuthTimeOnRefresh: false,
+    /** The issuer minted into tokens: the pool's, or one of `issuers` (a Multi-Region replica). */
+    issuer: AUTHORITY,
+    /** How many seconds the browser's clock is ahead of Cognito's (the pool mints on its own clock). */
+    browserAhead: 0,
     /** An app client without refresh tokens. */
     issueRefresh: true,
     /** Changes applied to every token minted until cleared. */
@@ -100,9 +121,9 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
   }
 
   async function mint(user: UserProfile, authTime: number, scope: string, nonce?: string) {
-    const t = now();
+    const t = now() - pool.browserAhead;
     const access = {
-      sub: user.sub, iss: AUTHORITY, client_id: CLIENT_ID, token_use: 'access', scope, auth_time: authTime,
+      sub: user.sub, iss: pool.issuer, client_id: CLIENT_ID, token_use: 'access', scope, auth_time: authTime,
       iat: t, exp: t + pool.lifetime, jti: randomBytes(8).toString('hex'), username: user['cognito:username'],
       'cognito:groups': user['cognito:groups'], ...pool.tamper.access,
     };
@@ -110,7 +131,7 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
     if (pool.tamper.accessToken) accessToken = pool.tamper.accessToken(accessToken);
     const digest = createHash(`sha${alg.slice(2)}`).update(accessToken).digest();
     const id = {
-      ...user, aud: CLIENT_ID, iss: AUTHORITY, token_use: 'id', auth_time: authTime, iat: t, exp: t + pool.lifetime,
+      ...user, aud: CLIENT_ID, iss: pool.issuer, token_use: 'id', auth_time: authTime, iat: t, exp: t + (pool.idLifetime ?? pool.lifetime),
       nonce, at_hash: base64url.encode(digest.subarray(0, digest.length / 2)), jti: randomBytes(8).toString('hex'),
       ...pool.tamper.id,
     };
@@ -137,10 +158,12 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
         scopes_supported: ['openid', 'email', 'phone', 'profile'],
       });
     }),
-    http.get(`${AUTHORITY}/.well-known/jwks.json`, () => {
-      pool.counts.jwks++;
-      return HttpResponse.json({ keys: pool.keys.map((k) => k.jwk) });
-    }),
+    ...[AUTHORITY, ...(opts.issuers ?? [])].map((issuer) =>
+      http.get(`${issuer}/.well-known/jwks.json`, () => {
+        pool.counts.jwks++;
+        return HttpResponse.json({ keys: pool.keys.map((k) => k.jwk) });
+      }),
+    ),
     http.post(`${DOMAIN}/oauth2/token`, async ({ request }) => {
       pool.counts.token++;
       const override = pool.nextTokenReply ?? pool.tokenReplies.shift();
@@ -165,6 +188,7 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
         const rt = form.get('refresh_token') ?? '';
         const grant = pool.refresh.get(rt);
         if (!grant?.alive) return oauthError('invalid_grant');
+        if (pool.moveAuthTimeOnRefresh) grant.authTime = now() - pool.browserAhead;
         const tokens = await mint(grant.user, grant.authTime, grant.scope);
         const reply: Record<string, unknown> = { id_token: tokens.idToken, access_token: tokens.accessToken, expires_in: pool.lifetime, token_type: 'Bearer' };
         if (pool.rotate) {
@@ -190,7 +214,7 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
    * Play the hosted UI: accept the authorize URL the SDK navigated to, sign `user` in, and
    * return the callback URL Cognito would redirect to.
    */
-  function authorize(authorizeUrl: string, user: UserProfile = ALICE, authTime = now()): string {
+  function authorize(authorizeUrl: string, user: UserProfile = ALICE, authTime = now() - pool.browserAhead): string {
     const u = new URL(authorizeUrl);
     const p = u.searchParams;
     const code = randomBytes(16).toString('hex');

@@ -49,6 +49,9 @@ describe('createCognitoAuth validates its config', () => {
     ['non-string principal claims', { jwtPrincipalClaims: [1] }, /jwtPrincipalClaims/],
     ['enforcement without a domain', { enforcePrincipalDomain: true }, /enforcePrincipalDomain.*principalDomain/],
     ['a non-boolean silentRenew', { silentRenew: 'yes' }, /silentRenew/],
+    ['adminEmails as one string', { adminEmails: 'a@b.example' }, /adminEmails.*array of non-empty strings/],
+    ['an empty allowed domain', { allowedDomains: [''] }, /allowedDomains.*array of non-empty strings/],
+    ["OpenMetadata's emailClaim (fromOpenMetadataConfig reads it)", { emailClaim: 'email' }, /emailClaim.*unknown field/],
   ])('refuses %s', (_name, change, field) => {
     refuse({ ...baseConfig, ...change }, field);
   });
@@ -68,8 +71,14 @@ describe('createCognitoAuth validates its config', () => {
       adminPrincipals: ['admin@company.com'],
       principalDomain: 'company.com',
       enforcePrincipalDomain: true,
+      adminEmails: ['admin@company.com'],
+      allowedDomains: ['company.com', 'partner.org'],
       ...({ clientSecret: '', responseType: 'code', disablePkce: false } as object),
     });
     expect(auth.getUser()).toBeNull();
+  });
+
+  it('enforcePrincipalDomain with allowedDomains needs no principalDomain', () => {
+    expect(() => createCognitoAuth({ ...baseConfig, enforcePrincipalDomain: true, allowedDomains: ['company.com'] })).not.toThrow();
   });
 });

@@ -2,27 +2,19 @@ import { createApp } from 'vue';
 import { createCognitoAuth, fromOpenMetadataConfig } from 'cognito-spa-auth';
 import { createAuthGuard, createCognitoAuthPlugin } from 'cognito-spa-auth/vue';
 import App from './App.vue';
+import { stockReplies } from './openmetadata.js';
 import { path } from './route.js';
 
-// The settings an OpenMetadata server keeps for Cognito (its authenticationConfiguration and
-// authorizerConfiguration), turned into the SDK's config. OpenMetadata has no field for the
-// hosted-UI domain, so it is added here.
+// The config comes from what an OpenMetadata server serves a browser, as it serves it. Its
+// /config/authorizer reply holds only principalDomain: the admins are the app's to pass, as in
+// OpenMetadata's authorizerConfiguration. OpenMetadata has no field for the hosted-UI domain.
 const pool = __LOCAL_POOL__;
-const authentication = {
-  provider: 'aws-cognito',
-  authority: pool.authority,
-  clientId: pool.clientId,
-  callbackUrl: pool.callbackUrl,
-  publicKeyUrls: [`${pool.authority}/.well-known/jwks.json`],
-  jwtPrincipalClaims: ['cognito:username', 'email', 'sub'],
-  jwtPrincipalClaimsMapping: ['name:name'],
-};
-const authorizer = {
-  className: 'org.openmetadata.service.security.DefaultAuthorizer',
-  adminPrincipals: ['alice'],
-  principalDomain: 'example.com',
-};
-const auth = createCognitoAuth({ ...fromOpenMetadataConfig(authentication, authorizer), domain: pool.domain, debug: true });
+const [authReply, authorizerReply] = stockReplies(pool);
+const auth = createCognitoAuth({
+  ...fromOpenMetadataConfig(authReply, { ...authorizerReply, adminPrincipals: ['alice'] }, { debug: true }),
+  domain: pool.domain,
+  debug: true,
+});
 
 createApp(App)
   .use(
