@@ -5,7 +5,7 @@ import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
-import { createRenewer, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
+import { createRenewer, expiredSession, expiredToken, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
 import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
@@ -92,14 +92,14 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     if (m.t === 'session') {
       // Another tab's record gets the checks a stored one gets: any script of the origin can post.
       const r = rec.asSessionRecord(m.record, cfg);
-      if (!r) return warn('ignored a session from another tab that is not one of this client');
+      if (!r) return warn('ignored a foreign session from another tab');
       fromTabs = r;
       // With shared storage every tab shows the same session; elsewhere a tab keeps its own.
       if (cfg.storage === 'local' && r.updatedAt > (session?.updatedAt ?? 0)) {
         try {
           adopt(r, session?.sub === r.sub ? 'other_tab' : 'signedIn');
         } catch (e) {
-          warn('ignored a session from another tab whose user may not sign in here', e);
+          warn('ignored a refused user from another tab', e);
         }
       }
     } else if (cfg.storage === 'local' && session) {
@@ -131,14 +131,14 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     if (!r) return (state.dispatch({ type: 'unauthenticated' }), state.getState());
     session = r;
     if (sessionOver(r, cfg)) {
-      end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
+      end('session_expired', expiredSession());
     } else if (!r.refreshToken && !isValid(r, 'accessToken')) {
-      end('token_expired', new AuthError('login_required', 'the access token expired and there is no refresh token'));
+      end('token_expired', expiredToken());
     } else {
       try {
         adopt(r, 'restored');
       } catch (e) {
-        warn('the stored session no longer maps to a user allowed here', e);
+        warn('stored session: user refused', e);
         end('reset', e instanceof AuthError ? e : undefined);
       }
     }
@@ -184,14 +184,14 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     const r = session;
     if (!r) throw new AuthError('login_required', 'not signed in');
     if (sessionOver(r, cfg)) {
-      const err = new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again');
+      const err = expiredSession();
       end('session_expired', err);
       throw err;
     }
     if (!force && !needsRenew(r, cfg, kind)) return r[kind];
     if (!renewer.canRenew(r)) {
       if (!force && isValid(r, kind)) return r[kind];
-      const err = new AuthError('login_required', force ? 'the session cannot be renewed' : `the ${kind === 'idToken' ? 'ID' : 'access'} token expired and it cannot be renewed`);
+      const err = expiredToken(kind);
       if (!isValid(r, 'accessToken')) end('token_expired', err);
       throw err;
     }
@@ -262,7 +262,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
           // A replayed callback (reload, back button) while a session is stored: the replay changes
           // nothing, so keep the user signed in. Otherwise the error stays in the state.
           if (e instanceof AuthError && e.code === 'state_mismatch' && rec.readSession(storage().tokens, cfg, warn)) {
-            warn('ignored a replayed callback URL: a session is stored');
+            warn('ignored a replayed callback');
             return restore();
           }
         }

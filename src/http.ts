@@ -11,6 +11,7 @@ export async function request(url: string, init: RequestInit, timeoutMs: number)
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Not every fetch stops reading a body when its signal aborts: the deadline races the read too.
   const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(ctrl.abort()), timeoutMs)));
+  deadline.catch(() => undefined); // a deadline that passes while fetch() itself is aborted has no other taker
   try {
     const res = await fetch(url, { ...init, redirect: 'error', signal: ctrl.signal });
     const body = await Promise.race([res.text(), deadline]);

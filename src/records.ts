@@ -59,7 +59,7 @@ export function readSession(store: SafeStorage, cfg: NormalizedConfig, warn: (m:
   if (raw === null) return null;
   const r = asSessionRecord(parse(raw), cfg);
   if (!r) {
-    warn('discarded a stored session that is corrupt, outdated or of another client');
+    warn('discarded an unusable stored session');
     store.remove(key);
   }
   return r;

@@ -32,6 +32,12 @@ const MIN_AUTO_RENEW_MS = 15_000;
 /** Token-endpoint errors that say the app client is misconfigured: retrying changes nothing. */
 const CONFIG_FAULTS = ['invalid_client', 'unauthorized_client', 'unsupported_grant_type'];
 
+/** The error of a session past `sessionExpiry`. */
+export const expiredSession = (): AuthError => new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again');
+/** The error of a token needed fresh that can't be renewed (no refresh token, or the app client refused). */
+export const expiredToken = (kind: TokenKind = 'accessToken'): AuthError =>
+  new AuthError('login_required', `the ${kind === 'idToken' ? 'ID' : 'access'} token can't be renewed: sign in again`);
+
 /** Cognito's clock now, as this browser saw it when the tokens arrived (epoch s). */
 export const serverNow = (r: SessionRecord): number => Math.floor(Date.now() / 1000) + (r.clockOffset ?? 0);
 const expiryOf = (r: SessionRecord, kind?: TokenKind): number =>
@@ -105,11 +111,11 @@ export function createRenewer(d: RenewDeps) {
     const r = d.current();
     if (!r) return;
     if (sessionOver(r, cfg)) {
-      d.end('session_expired', new AuthError('session_expired', 'the session is older than sessionExpiry: sign in again'));
+      d.end('session_expired', expiredSession());
       return;
     }
     if (!canRenew(r) && !isValid(r, 'accessToken')) {
-      d.end('token_expired', new AuthError('login_required', 'the access token expired and it cannot be renewed'));
+      d.end('token_expired', expiredToken());
       return;
     }
     const now = Date.now();

@@ -87,7 +87,7 @@ export class SafeStorage {
     private readonly warn: (msg: string, cause?: unknown) => void,
   ) {
     if (!inner) {
-      warn('browser storage is unavailable (private mode or disabled); keeping the session in memory for this page');
+      warn('storage unavailable: using memory');
       this.fallback = memoryStorage();
     }
   }
@@ -100,7 +100,7 @@ export class SafeStorage {
     try {
       return this.s.getItem(key);
     } catch (e) {
-      this.warn(`reading storage failed; using memory`, e);
+      this.warn('storage read failed: using memory', e);
       this.fallback = memoryStorage();
       return null;
     }
@@ -110,7 +110,7 @@ export class SafeStorage {
     try {
       this.s.setItem(key, value);
     } catch (e) {
-      this.warn(`writing storage failed (quota or disabled); keeping tokens in memory for this page`, e);
+      this.warn('storage write failed: using memory', e);
       this.fallback = memoryStorage();
       this.fallback.setItem(key, value);
       try {
@@ -125,7 +125,7 @@ export class SafeStorage {
     try {
       this.s.removeItem(key);
     } catch (e) {
-      this.warn(`removing from storage failed`, e);
+      this.warn('storage remove failed', e);
     }
     if (this.fallback && this.inner) {
       try {
