@@ -21,6 +21,16 @@ const eagerFeatures = {
   name: 'eager-features',
   resolveId: (source, importer) => (source === './features.js' && /src[\\/]client\.ts$/.test(importer ?? '') ? resolvePath('src/features-eager.ts') : null),
 };
+/** The test kit imports the package's public API as the package itself; its own helpers (and the
+ * small state store and emitter it shares with the core's sources) are bundled into it. */
+const testingCoreImport = {
+  name: 'testing-core-as-package',
+  resolveId(source, importer) {
+    if (importer && /src[\\/]testing[\\/]/.test(importer) && (source === '../index.js' || source === '../types.js')) return { id: 'cognito-spa-auth', external: true };
+    return null;
+  },
+};
+const testingInput = { testing: 'src/testing/index.ts' };
 const deps = ['oidc-client-ts', 'jose', 'react', 'react/jsx-runtime', 'vue', 'cognito-spa-auth'];
 const external = (id) => deps.includes(id);
 const adapterExternal = external;
@@ -35,15 +45,13 @@ const adapters = [
   ['vue', 'src/vue/index.ts'],
 ].filter(([, file]) => existsSync(file));
 const adapterInput = Object.fromEntries(adapters);
-const names = ['index', ...Object.keys(adapterInput)];
-
 /** CommonJS consumers get the same types under a .d.cts name (for TypeScript's node16 resolution). */
-const copyCts = {
+const copyCts = (names) => ({
   name: 'copy-cts',
   writeBundle() {
     for (const name of names) copyFileSync(`dist/${name}.d.ts`, `dist/${name}.d.cts`);
   },
-};
+});
 
 const outputs = [
   { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', paths, sourcemap: true },
@@ -55,6 +63,7 @@ export default [
   // chunk goes to a chunk of its own.
   { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'strict' },
   ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, ts()], output: outputs }] : []),
+  { input: testingInput, external, plugins: [testingCoreImport, ts()], output: outputs },
   {
     input: 'src/iife.ts',
     plugins: [eagerFeatures, resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
@@ -62,6 +71,7 @@ export default [
   },
   { input: { index: 'src/index.ts' }, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
   ...(adapters.length
-    ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
+    ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts(['index', ...Object.keys(adapterInput)])], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
     : []),
+  { input: testingInput, external, plugins: [testingCoreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts(['testing'])], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
 ];

@@ -57,6 +57,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let channel: ReturnType<typeof openChannel> | null = null;
   const tabs = () => (channel ??= openChannel(`cognito-spa-auth.${cfg.clientId}`, onTabMessage));
 
+  // Set by the user's own signOut(), until the next signIn(): survives the reload that /logout causes.
+  const outKey = rec.ownPrefix(cfg.clientId) + 'signedOut';
   const userOf = (r: SessionRecord): User => toUser(decodeClaims(r.idToken) ?? {}, cfg, r.expiresAt, r.idExpiresAt);
 
   /** Make `r` the session: store it, publish it. */
@@ -81,9 +83,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     fromTabs = null;
     callbacks.clear(); // a finished callback no longer answers with the user who signed out
     rec.clearSession(storage().tokens, cfg.clientId);
+    if (reason === 'user') storage().transactions.set(outKey, '1');
     if (broadcast) tabs().post({ t: 'signedOut' });
     renewer.schedule();
-    state.dispatch({ type: 'unauthenticated', error });
+    state.dispatch({ type: 'unauthenticated', error, signedOut: reason === 'user' });
     if (reason === 'session_expired' && error) events.emit('sessionExpired', { error });
     if (had) events.emit('signedOut', { reason });
   }
@@ -128,7 +131,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Restore the stored session without a request; anything unusable reads as signed out. */
   function restore(): AuthState {
     const r = rec.readSession(storage().tokens, cfg, warn);
-    if (!r) return (state.dispatch({ type: 'unauthenticated' }), state.getState());
+    if (!r) return (state.dispatch({ type: 'unauthenticated', signedOut: !!storage().transactions.get(outKey) }), state.getState());
     session = r;
     if (sessionOver(r, cfg)) {
       end('session_expired', expiredSession());
@@ -210,11 +213,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     const eps = await endpoints();
     const { url, tx } = await buildSignIn(cfg, at ? { ...eps, authorize: at(eps) } : eps, options, here(), statePrefix);
     rec.putTransaction(storage().transactions, cfg.clientId, tx);
+    storage().transactions.remove(outKey); // a sign-in starts: the user's sign-out is over
     return url;
   }
 
-  /** Sign out here (refresh token revoked, best effort), then send the browser to `target` (Cognito's /logout). */
-  async function leave(reason: SignOutReason, target = (e: Endpoints): string | Promise<string> => logoutUrl(cfg, e)): Promise<void> {
+  /** Sign out here (refresh token revoked, best effort), then go to `target`, else Cognito's /logout to `returnTo`. */
+  async function leave(reason: SignOutReason, returnTo?: string, target?: (e: Endpoints) => Promise<string>): Promise<void> {
     const r = session;
     let eps;
     try {
@@ -223,7 +227,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       end(reason); // Cognito can't be reached: still forget the tokens here
       throw e;
     }
-    const url = await target(eps);
+    const url = target ? await target(eps) : logoutUrl(cfg, eps, returnTo);
     if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
     end(reason);
     navigate(url);
@@ -235,15 +239,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     import('./features.js').then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args), loadFailed) as ReturnType<Features[K]>;
   // Idle sign-out and sessionEnding: loaded with idleTimeout or the first sessionEnding listener.
   let idle: Promise<(() => void) | void> | null = null;
-  const watch = (): void => void (idle ??= lazy('watchIdle').catch(warn)); // a failed load: said with debug
+  const watch = () => (idle ??= lazy('watchIdle').catch(warn)); // a failed load: said with debug
 
   return {
     getState: state.getState,
     subscribe: state.subscribe,
-    on(event, listener) {
-      if (event === 'sessionEnding') watch();
-      return events.on(event, listener);
-    },
+    on: (event, listener) => (event === 'sessionEnding' && watch(), events.on(event, listener)),
     init() {
       return (initP ??= (async () => {
         rec.pruneTransactions(storage().transactions, cfg.clientId);
@@ -251,10 +252,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
         if (cfg.idleTimeout) watch();
         if (!isCallback()) return restore();
         // A popup sign-in's callback (its state starts "p."): hand the URL to the opener, exchange nothing here.
-        if (/[?&]state=p\./.test(here())) {
-          await lazy('relay');
-          return state.getState();
-        }
+        if (/[?&]state=p\./.test(here())) return (await lazy('relay'), state.getState());
         try {
           const { returnTo, appState } = await handleCallback();
           return { ...state.getState(), returnTo, appState };
@@ -281,7 +279,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
-    signOut: (options = {}) => leave('user', (eps) => logoutUrl(cfg, eps, options.returnTo)),
+    signOut: (options = {}) => leave('user', options.returnTo),
     reset() {
       // The browser storages this config does not use too: a former config may have left tokens there.
       const others = typeof cfg.storage === 'string' ? Object.values(openStorages('local', warn)) : [];

@@ -22,8 +22,8 @@ export interface Internals {
   prepare(options: SignInOptions, at?: (e: Endpoints) => string, statePrefix?: string): Promise<string>;
   /** Complete a callback URL as `handleCallback` does, leaving the state alone when it fails. */
   finish(url: string): Promise<CallbackResult>;
-  /** Revoke the refresh token, end the session with `reason`, then go to `target(endpoints)` (default: Cognito's /logout to `logoutUrl`). */
-  leave(reason: SignOutReason, target?: (e: Endpoints) => string | Promise<string>): Promise<void>;
+  /** Revoke the refresh token, end the session with `reason`, then go to `target(endpoints)`, else to Cognito's /logout (to `returnTo`, default `logoutUrl`). */
+  leave(reason: SignOutReason, returnTo?: string, target?: (e: Endpoints) => Promise<string>): Promise<void>;
   /** A token, renewed first when due or when `force`d (`getAccessToken`). */
   token(kind: 'accessToken' | 'idToken', force?: boolean): Promise<string>;
 }

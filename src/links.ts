@@ -1,5 +1,6 @@
 import type { Endpoints } from './config.js';
 import type { Internals } from './internals.js';
+import { ownPrefix } from './records.js';
 import type { SignInOptions } from './types.js';
 
 /** A page of the user-pool domain beside `/oauth2/authorize` (custom domains included). */
@@ -29,6 +30,8 @@ export async function forgotPassword(c: Internals, options: SignInOptions = {}):
  * and `response_type`: Cognito ends its own session and shows its sign-in page, with the
  * parameters of a sign-in (scope, state, nonce, PKCE), so the next user finishes at the callback.
  */
-export function switchAccount(c: Internals, options: SignInOptions = {}): Promise<void> {
-  return c.leave('user', () => c.prepare(options, (e) => e.logout));
+export async function switchAccount(c: Internals, options: SignInOptions = {}): Promise<void> {
+  await c.leave('user', undefined, () => c.prepare(options, (e) => e.logout));
+  // A sign-in follows: not the user's sign-out that `state.signedOut` reports (client.ts's outKey).
+  c.storage().transactions.remove(`${ownPrefix(c.cfg.clientId)}signedOut`);
 }

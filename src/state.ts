@@ -5,7 +5,7 @@ import type { AuthState, User } from './types.js';
 export type Action =
   | { type: 'loading' }
   | { type: 'authenticated'; user: User }
-  | { type: 'unauthenticated'; error?: AuthError }
+  | { type: 'unauthenticated'; error?: AuthError; signedOut?: boolean }
   | { type: 'failed'; error: AuthError };
 
 export const initialState: AuthState = Object.freeze({ status: 'loading', user: null, error: null });
@@ -18,7 +18,7 @@ export function reduce(state: AuthState, action: Action): AuthState {
     case 'authenticated':
       return { status: 'authenticated', user: action.user, error: null };
     case 'unauthenticated':
-      return { status: 'unauthenticated', user: null, error: action.error ?? null };
+      return { status: 'unauthenticated', user: null, error: action.error ?? null, signedOut: action.signedOut || undefined };
     case 'failed':
       return { status: 'error', user: null, error: action.error };
   }

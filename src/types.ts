@@ -111,6 +111,12 @@ export interface AuthState {
   readonly status: AuthStatus;
   readonly user: User | null;
   readonly error: AuthError | null;
+  /**
+   * `true` while unauthenticated because the user signed out with `signOut()` in this tab, until
+   * the next sign-in starts (absent otherwise); it survives the reload that Cognito's `/logout` causes. The adapters show
+   * the signed-out state then instead of sending the user straight back to sign-in.
+   */
+  readonly signedOut?: boolean;
 }
 
 export interface CallbackResult {

@@ -1,60 +1,39 @@
 #!/usr/bin/env node
-// Start the local Cognito-shaped IdP from the command line (used by `npm run demo`).
+// The local Cognito-shaped IdP from the command line, for your app (see README.md and --help):
 //
-//   node demo/idp/cli.mjs            # settings from the environment, see README.md
-//   node demo/idp/cli.mjs --json     # print one JSON line instead of the table
-//
-// Environment (all optional):
-//   IDP_ISSUER_PORT (9011)  IDP_DOMAIN_PORT (9012)  IDP_CLIENT_ID (local-spa-client)
-//   IDP_REDIRECT_URIS   comma-separated callback URLs (http://127.0.0.1:5173/callback)
-//   IDP_LOGOUT_URIS     comma-separated sign-out URLs (each redirect origin + '/')
-//   IDP_CORS_ORIGINS    comma-separated origins (the redirect origins)
-//   IDP_ACCESS_TOKEN_TTL, IDP_ID_TOKEN_TTL, IDP_REFRESH_TOKEN_TTL, IDP_SESSION_TTL   seconds
-//   IDP_ROTATE_REFRESH_TOKENS=1   IDP_POOL_ID   IDP_REGION   IDP_DEBUG=1
+//   cognito-local-idp --origin http://localhost:5173            # your app's callback and sign-out
+//   cognito-local-idp --config idp.json                          # your users, groups, attributes
+//   node demo/idp/cli.mjs --json                                 # one JSON line (for scripts and CI)
+import { ConfigError, resolveSettings, USAGE } from './config.mjs';
 import { startIdp } from './server.mjs';
 
-const env = process.env;
-const list = (v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
-const int = (name, v) => {
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(`${name} must be a whole number, got ${JSON.stringify(v)}`);
-    process.exit(2);
-  }
-  return n;
-};
-const flag = (v) => v === '1' || v === 'true' || v === 'yes';
-
-const options = {
-  issuerPort: int('IDP_ISSUER_PORT', env.IDP_ISSUER_PORT) ?? 9011,
-  domainPort: int('IDP_DOMAIN_PORT', env.IDP_DOMAIN_PORT) ?? 9012,
-  clientId: env.IDP_CLIENT_ID || undefined,
-  redirectUris: list(env.IDP_REDIRECT_URIS),
-  logoutUris: list(env.IDP_LOGOUT_URIS),
-  corsOrigins: list(env.IDP_CORS_ORIGINS),
-  accessTokenTtl: int('IDP_ACCESS_TOKEN_TTL', env.IDP_ACCESS_TOKEN_TTL),
-  idTokenTtl: int('IDP_ID_TOKEN_TTL', env.IDP_ID_TOKEN_TTL),
-  refreshTokenTtl: int('IDP_REFRESH_TOKEN_TTL', env.IDP_REFRESH_TOKEN_TTL),
-  sessionTtl: int('IDP_SESSION_TTL', env.IDP_SESSION_TTL),
-  rotateRefreshTokens: flag(env.IDP_ROTATE_REFRESH_TOKENS),
-  poolId: env.IDP_POOL_ID || undefined,
-  region: env.IDP_REGION || undefined,
-  debug: flag(env.IDP_DEBUG),
-};
+let settings;
+try {
+  settings = resolveSettings(process.argv.slice(2), process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`cognito-local-idp: ${err.message}`);
+  process.exit(2);
+}
+if (settings.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 let idp;
 try {
-  idp = await startIdp(options);
+  idp = await startIdp(settings.options);
 } catch (err) {
-  console.error(`local IdP failed to start: ${err.message}`);
+  console.error(`cognito-local-idp failed to start: ${err.message}`);
+  if (err.code === 'EADDRINUSE') console.error('A port is taken: pass --issuer-port / --domain-port (0 = any free port).');
   process.exit(1);
 }
 
-if (process.argv.includes('--json')) {
+const sdkConfig = { authority: idp.issuer, clientId: idp.clientId, domain: idp.domain, callbackUrl: idp.redirectUris[0] };
+if (settings.json) {
   console.log(JSON.stringify({
     issuer: idp.issuer, domain: idp.domain, clientId: idp.clientId, jwksUri: idp.jwksUri,
-    redirectUris: idp.redirectUris, logoutUris: idp.logoutUris,
+    redirectUris: idp.redirectUris, logoutUris: idp.logoutUris, sdkConfig,
   }));
 } else {
   console.log(`issuer    ${idp.issuer}`);
@@ -62,7 +41,9 @@ if (process.argv.includes('--json')) {
   console.log(`clientId  ${idp.clientId}`);
   console.log(`callback  ${idp.redirectUris.join(', ')}`);
   console.log(`sign-out  ${idp.logoutUris.join(', ')}`);
-  console.log(`users     ${idp.users.map((u) => `${u.username} / ${u.password}`).join(', ')}`);
+  console.log(`users     ${idp.users.map((u) => `${u.username} / ${u.password}${u.groups.length ? ` (${u.groups.join(', ')})` : ''}`).join(', ')}`);
+  console.log(`\ncreateCognitoAuth(${JSON.stringify(sdkConfig, null, 2)})`);
+  console.log('\nCtrl+C to stop.');
 }
 
 let stopping = false;

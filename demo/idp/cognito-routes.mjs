@@ -2,6 +2,7 @@
 // /logout, /oauth2/userInfo, the sign-in page, CORS preflights, and Cognito's reply shapes.
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
+import { explainRefusal } from './explain.mjs';
 import { createLoginRoute, renderErrorPage, SCREEN_COOKIE } from './login-page.mjs';
 import { userInfoClaims } from './users.mjs';
 
@@ -21,11 +22,11 @@ function json(ctx, status, body, headers = {}) {
   ctx.body = body;
 }
 
-function errorPage(ctx, status, error, description) {
+function errorPage(ctx, status, error, description, details) {
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = renderErrorPage(error, description);
+  ctx.body = renderErrorPage(error, description, details);
 }
 
 /**
@@ -74,13 +75,14 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
   async function logout(ctx) {
     const q = ctx.query;
     const missing = "Required String parameter 'redirect_uri' is not present";
+    const details = explainRefusal(q, settings, 'logout'); // what was sent and what is allowed
     if (q.client_id !== settings.clientId) {
-      errorPage(ctx, 400, 'invalid_request', q.client_id ? 'Client does not exist.' : missing);
+      errorPage(ctx, 400, 'invalid_request', q.client_id ? 'Client does not exist.' : missing, details);
       return;
     }
     if (typeof q.logout_uri === 'string') {
       if (!settings.logoutUris.includes(q.logout_uri)) {
-        errorPage(ctx, 400, 'invalid_request', missing);
+        errorPage(ctx, 400, 'invalid_request', missing, details);
         return;
       }
       await endSession(ctx);
@@ -90,7 +92,7 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
     }
     if (typeof q.redirect_uri === 'string' && typeof q.response_type === 'string') {
       if (!settings.redirectUris.includes(q.redirect_uri)) {
-        errorPage(ctx, 400, 'redirect_mismatch', missing);
+        errorPage(ctx, 400, 'redirect_mismatch', missing, details);
         return;
       }
       await endSession(ctx);
@@ -100,7 +102,7 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
       ctx.redirect(`/oauth2/authorize?${next}`);
       return;
     }
-    errorPage(ctx, 400, 'invalid_request', missing);
+    errorPage(ctx, 400, 'invalid_request', missing, details);
   }
 
   /**

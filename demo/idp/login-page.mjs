@@ -17,6 +17,7 @@ const STYLE = `
   .error{background:#fdf3f1;border:1px solid #d13212;color:#d13212;padding:8px 10px;border-radius:4px;margin:0 0 8px}
   .hint{color:#545b64;font-size:.85rem;margin-top:18px}
   .notice{background:#f1faff;border:1px solid #0073bb;padding:8px 10px;border-radius:4px;margin:0 0 8px}
+  .details dt{font-weight:600;margin-top:10px}.details dd{margin:2px 0 0;font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 `;
 
 /** Which page `/login/{uid}` shows first, set by `/signup` and `/forgotPassword`. */
@@ -60,9 +61,13 @@ ${error ? `<p class="error" role="alert" id="loginErrorMessage">${escapeHtml(err
 ${hint ? `<p class="hint">${escapeHtml(hint)}</p>` : ''}`);
 }
 
-export function renderErrorPage(error, description) {
+/** `details`: [label, value] pairs of what the request sent and what is allowed (explain.mjs). */
+export function renderErrorPage(error, description, details = []) {
+  const dl = details.length
+    ? `\n<dl class="details">${details.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v).replace(/\n/g, '<br>')}</dd>`).join('')}</dl>`
+    : '';
   return page('Error', `<h1>An error was encountered with the requested page.</h1>
-<p class="error" role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>`);
+<p class="error" role="alert"><strong>${escapeHtml(error)}</strong>${description ? `: ${escapeHtml(description)}` : ''}</p>${dl}`);
 }
 
 export async function readForm(req, limit = 16 * 1024) {

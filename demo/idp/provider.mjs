@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import { createMemoryAdapter } from './adapter.mjs';
 import { authEventIds, idTokenAttributes } from './users.mjs';
+import { explainRefusal } from './explain.mjs';
 import { renderErrorPage } from './login-page.mjs';
 
 /** Every scope the local pool knows; grants always cover all of them (Cognito has no consent). */
@@ -101,6 +102,7 @@ export function createProvider({ Provider, interactionPolicy, issuer, settings, 
         'sub', 'cognito:username', 'cognito:groups', 'email', 'email_verified', 'name', 'given_name',
         'family_name', 'phone_number', 'phone_number_verified', 'identities', 'token_use', 'jti', 'origin_jti',
         'event_id', 'at_hash',
+        ...new Set(users.list.flatMap((u) => Object.keys(u.attributes ?? {}))), // custom attributes
       ],
       email: ['email', 'email_verified'],
       phone: ['phone_number', 'phone_number_verified'],
@@ -243,7 +245,7 @@ export function createProvider({ Provider, interactionPolicy, issuer, settings, 
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = renderErrorPage(out.error, out.error_description);
+      ctx.body = renderErrorPage(out.error, out.error_description, explainRefusal({ ...ctx.query, ...ctx.oidc?.params }, settings, 'authorize'));
     },
   };
 

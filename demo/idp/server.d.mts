@@ -12,6 +12,8 @@ export interface DemoUser {
   phone_number?: string;
   phone_number_verified?: boolean;
   groups?: string[];
+  /** Custom attributes (`custom:tenant`), put in the ID token as Cognito does. */
+  attributes?: Record<string, string>;
   /** A user who signs in through an external IdP (Google, SAML...): tokens carry `identities` and the group `{poolId}_{providerName}`. */
   federated?: { providerName: string; providerType: string; userId: string };
 }
@@ -87,6 +89,7 @@ export interface PublicUser {
   name?: string;
   given_name?: string;
   groups: string[];
+  attributes?: Record<string, string>;
   federated?: { providerName: string; providerType: string; userId: string };
 }
 

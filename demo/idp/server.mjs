@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { cognitoRoutes } from './cognito-routes.mjs';
 import { createProvider, loadOidcProvider } from './provider.mjs';
 import { createUserDirectory, DEMO_USERS, publicUser } from './users.mjs';
-import { listen } from '../listen.mjs';
+import { listen } from './listen.mjs';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 

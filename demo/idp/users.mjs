@@ -171,6 +171,7 @@ export function idTokenAttributes(user) {
     given_name: user.given_name,
     family_name: user.family_name,
     ...(user.phone_number ? { phone_number: user.phone_number, phone_number_verified: !!user.phone_number_verified } : {}),
+    ...user.attributes, // custom attributes (custom:*), as Cognito puts them in the ID token
     ...(user.federated ? { identities: [identity(user.federated)] } : {}),
   };
 }
@@ -206,6 +207,7 @@ export function publicUser(u) {
     name: u.name,
     given_name: u.given_name,
     groups: [...u.groups],
+    ...(u.attributes && { attributes: { ...u.attributes } }),
     ...(u.federated ? { federated: { ...u.federated } } : {}),
   };
 }

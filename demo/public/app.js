@@ -47,17 +47,29 @@
   }
 
   // ---- event log --------------------------------------------------------------------------
+  // Kept in sessionStorage, so that it survives the trips to the hosted UI and to /logout.
+
+  var LOG_KEY = 'cognito-spa-auth-demo.events';
+  var logged = [];
+  try { logged = JSON.parse(sessionStorage.getItem(LOG_KEY) || '[]'); } catch (e) { logged = []; }
+
+  function showEvent(entry) {
+    var li = document.createElement('li');
+    li.setAttribute('data-event', entry.name);
+    var time = document.createElement('time');
+    time.textContent = new Date(entry.at).toLocaleTimeString();
+    var label = document.createElement('strong');
+    label.textContent = entry.name;
+    li.append(time, ' ', label);
+    if (entry.detail) li.append(' ', entry.detail);
+    $('events').prepend(li);
+  }
 
   function logEvent(name, detail) {
-    var li = document.createElement('li');
-    li.setAttribute('data-event', name);
-    var time = document.createElement('time');
-    time.textContent = new Date().toLocaleTimeString();
-    var label = document.createElement('strong');
-    label.textContent = name;
-    li.append(time, ' ', label);
-    if (detail) li.append(' ', detail);
-    $('events').prepend(li);
+    var entry = { name: name, detail: detail || '', at: Date.now() };
+    logged = logged.concat([entry]).slice(-50);
+    try { sessionStorage.setItem(LOG_KEY, JSON.stringify(logged)); } catch (e) { /* the log is a convenience */ }
+    showEvent(entry);
   }
 
   // ---- rendering --------------------------------------------------------------------------
@@ -100,6 +112,8 @@
     var user = state.user;
     $('signed-in').hidden = !user;
     $('signed-out').hidden = !!user || state.status === 'loading';
+    // The user's own sign-out (kept across the reload Cognito's /logout causes): say so.
+    $('signed-out-notice').hidden = !state.signedOut;
     if (state.error) showError(state.error);
     if (user) {
       setText('principal', user.principal);
@@ -227,19 +241,13 @@
     $('user-info').addEventListener('click', showUserInfo);
     setInterval(tick, 1000);
 
-    var onCallback = auth.isCallback();
-    var callbackUrl = location.href;
+    logged.forEach(showEvent);
     var callbackPath = new URL(config.callbackUrl).pathname;
     auth.init().then(function (state) {
       render(state);
-      // In a sign-in popup init() hands the callback over and closes the window ('loading').
-      if (location.pathname !== callbackPath || state.status === 'loading') return;
-      // init() handled the callback; handleCallback() on the same URL answers with that result.
-      var done = onCallback ? auth.handleCallback(callbackUrl) : Promise.reject(new Error('not a callback'));
-      return done.then(
-        function (r) { return r.returnTo; },
-        function () { return '/'; }
-      ).then(function (returnTo) { history.replaceState(null, '', returnTo); });
+      // After a callback init() says where sign-in started (returnTo); a failed one stays on '/'.
+      if (state.returnTo) history.replaceState(null, '', state.returnTo);
+      else if (location.pathname === callbackPath) history.replaceState(null, '', '/');
     }, showError);
   }
 

@@ -70,6 +70,8 @@ export function CognitoAuthProvider(props: CognitoAuthProviderProps): ReactNode 
 export interface UseAuthResult extends AuthState {
   isAuthenticated: boolean;
   isLoading: boolean;
+  /** The user signed out with `signOut()` (see `AuthState.signedOut`). */
+  signedOut: boolean;
   signIn(options?: SignInOptions): Promise<void>;
   signOut(options?: SignOutOptions): Promise<void>;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
@@ -104,6 +106,7 @@ export function useAuth(): UseAuthResult {
       error: state.error,
       isAuthenticated: state.status === 'authenticated',
       isLoading: state.status === 'loading',
+      signedOut: state.signedOut === true,
       signIn: (options?: SignInOptions) => auth.signIn(options),
       signOut: (options?: SignOutOptions) => auth.signOut(options),
       getAccessToken: (options?: GetAccessTokenOptions) => auth.getAccessToken(options),
@@ -124,6 +127,13 @@ export interface RequireAuthProps {
   fallback?: ReactNode;
   /** Shown when the state is `error` (default: `fallback`). No redirect happens then, so no loop. */
   errorFallback?: ReactNode | ((error: AuthError) => ReactNode);
+  /**
+   * Shown after the user's own sign-out (`signedOut`) instead of sending them straight back to
+   * sign-in. Default: "You have signed out." and a Sign in button.
+   */
+  signedOutFallback?: ReactNode;
+  /** `true`: sign in again at once even after the user's own sign-out. Default `false`. */
+  signInAfterSignOut?: boolean;
   /** Passed to `signIn` (default `returnTo`: the current page). */
   signInOptions?: SignInOptions;
   /** `false`: render `fallback` instead of redirecting to sign-in. Default `true`. */
@@ -132,25 +142,33 @@ export interface RequireAuthProps {
 
 /**
  * Renders `children` only when signed in. Unauthenticated, it calls `signIn(signInOptions)` once
- * (or, with `redirect={false}`, just renders `fallback`).
+ * (or, with `redirect={false}`, just renders `fallback`). After the user's own sign-out it shows
+ * `signedOutFallback` and waits for the user to sign in again.
  *
  * @example
  * <RequireAuth fallback={<Spinner />} signInOptions={{ prompt: 'login' }}><Dashboard /></RequireAuth>
  * <RequireAuth redirect={false} fallback={<SignInButton />}><Dashboard /></RequireAuth>
  */
-export function RequireAuth({ children, fallback = null, errorFallback, signInOptions, redirect = true }: RequireAuthProps): ReactNode {
-  const { status, error, signIn, auth } = useAuth();
+export function RequireAuth(props: RequireAuthProps): ReactNode {
+  const { children, fallback = null, errorFallback, signedOutFallback, signInAfterSignOut, signInOptions, redirect = true } = props;
+  const { status, error, signedOut, signIn, auth } = useAuth();
   const signingIn = useRef(false); // survives StrictMode's second effect run: one redirect only
   // signOut() leaves for Cognito's /logout: a sign-in redirect must not race it.
   useEffect(() => auth.on('signedOut', ({ reason }) => void ((reason === 'user' || reason === 'idle') && (signingIn.current = true))), [auth]);
+  const stay = signedOut && !signInAfterSignOut;
   useEffect(() => {
-    if (status !== 'unauthenticated' || !redirect || signingIn.current) return;
+    if (status !== 'unauthenticated' || !redirect || stay || signingIn.current) return;
     signingIn.current = true;
     signIn(signInOptions).catch(() => undefined); // the core reports failures in its state
-  }, [status, redirect, signIn, signInOptions]);
+  }, [status, redirect, stay, signIn, signInOptions]);
   if (status === 'authenticated') return children;
   if (status === 'error' && error && errorFallback !== undefined) {
     return typeof errorFallback === 'function' ? errorFallback(error) : errorFallback;
+  }
+  if (status === 'unauthenticated' && stay) {
+    return signedOutFallback !== undefined
+      ? signedOutFallback
+      : createElement('p', { role: 'status' }, 'You have signed out. ', createElement('button', { type: 'button', onClick: () => void signIn(signInOptions).catch(() => undefined) }, 'Sign in'));
   }
   return fallback;
 }

@@ -1,7 +1,7 @@
 import { computed, getCurrentScope, inject, onScopeDispose, shallowRef } from 'vue';
 import type { App, ComputedRef, InjectionKey, Plugin, Ref } from 'vue';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, InitResult, SignInOptions, SignOutOptions, User } from '../types.js';
 
 /** The injection key under which the plugin provides the client. */
 export const cognitoAuthKey: InjectionKey<CognitoAuth> = Symbol('cognito-spa-auth');
@@ -13,18 +13,23 @@ function replaceUrl({ returnTo }: CallbackResult): void {
 }
 
 // One init() per client, whoever asks first (the plugin or a guard); the core's init() is
-// idempotent too, but the adapter does not rely on it.
-const initialised = new WeakMap<CognitoAuth, Promise<unknown>>();
-function initOnce(auth: CognitoAuth, onCallback: (result: CallbackResult) => void = replaceUrl): Promise<unknown> {
-  let pending = initialised.get(auth);
-  if (!pending) {
-    pending = auth.init().then(({ user, returnTo, appState }) => {
-      // init() completed a sign-in: show the page it started from.
-      if (user && returnTo !== undefined) onCallback({ user, returnTo, appState });
-    }, () => undefined); // failures land in getState().error
-    initialised.set(auth, pending);
+// idempotent too, but the adapter does not rely on it. `callbackPath`: the page was Cognito's
+// redirect to this path (read before init() cleans the address bar); `redirected`: a guard has
+// already sent the router from it to `returnTo`.
+interface Started {
+  result: Promise<InitResult | null>;
+  callbackPath: string | null;
+  redirected: boolean;
+}
+const initialised = new WeakMap<CognitoAuth, Started>();
+function initOnce(auth: CognitoAuth): Started {
+  let started = initialised.get(auth);
+  if (!started) {
+    const callbackPath = auth.isCallback() ? globalThis.location.pathname : null;
+    started = { result: auth.init().catch(() => null), callbackPath, redirected: false }; // failures land in getState().error
+    initialised.set(auth, started);
   }
-  return pending;
+  return started;
 }
 
 const isClient = (x: CognitoAuth | CognitoAuthConfig): x is CognitoAuth =>
@@ -33,7 +38,8 @@ const isClient = (x: CognitoAuth | CognitoAuthConfig): x is CognitoAuth =>
 export interface CognitoAuthPluginOptions {
   /**
    * Called once after a successful callback, with `returnTo` (the page sign-in started from).
-   * Default: `history.replaceState` to it. With vue-router: `({ returnTo }) => router.replace(returnTo)`.
+   * Default: `history.replaceState` to it. With vue-router, {@link createAuthGuard} already
+   * replaces the callback route with `returnTo`; no `onCallback` is needed.
    */
   onCallback?: (result: CallbackResult) => void;
 }
@@ -52,7 +58,11 @@ export function createCognitoAuthPlugin(auth: CognitoAuth | CognitoAuthConfig, o
       const client = isClient(auth) ? auth : createCognitoAuth(auth);
       app.provide(cognitoAuthKey, client);
       if (client !== auth) app.onUnmount?.(() => client.destroy());
-      void initOnce(client, options.onCallback);
+      const onCallback = options.onCallback ?? replaceUrl;
+      void initOnce(client).result.then((r) => {
+        // init() completed a sign-in: show the page it started from.
+        if (r?.user && r.returnTo !== undefined) onCallback({ user: r.user, returnTo: r.returnTo, appState: r.appState });
+      });
     },
   };
 }
@@ -66,6 +76,8 @@ export interface UseAuthReturn {
   error: ComputedRef<AuthError | null>;
   isAuthenticated: ComputedRef<boolean>;
   isLoading: ComputedRef<boolean>;
+  /** The user signed out with `signOut()` (see `AuthState.signedOut`). */
+  signedOut: ComputedRef<boolean>;
   signIn(options?: SignInOptions): Promise<void>;
   signOut(options?: SignOutOptions): Promise<void>;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
@@ -104,6 +116,7 @@ export function useAuth(client?: CognitoAuth): UseAuthReturn {
     error: computed(() => state.value.error),
     isAuthenticated: computed(() => state.value.status === 'authenticated'),
     isLoading: computed(() => state.value.status === 'loading'),
+    signedOut: computed(() => state.value.signedOut === true),
     signIn: (options) => auth.signIn(options),
     signOut: (options) => auth.signOut(options),
     getAccessToken: (options) => auth.getAccessToken(options),
@@ -119,6 +132,8 @@ export function useAuth(client?: CognitoAuth): UseAuthReturn {
 /** The part of a vue-router route the guard reads (so vue-router is not a dependency). */
 export interface GuardedRoute {
   fullPath: string;
+  /** The URL of the route with the router's base (vue-router sets it); default `fullPath`. */
+  href?: string;
   meta?: Readonly<Record<PropertyKey, unknown>>;
 }
 
@@ -127,23 +142,51 @@ export interface AuthGuardOptions {
   requiresAuth?: (to: GuardedRoute) => boolean;
   /** Passed to `signIn`; `returnTo` is always the target route's `fullPath`. */
   signInOptions?: Omit<SignInOptions, 'returnTo'>;
+  /**
+   * After the user's own sign-out (`state.signedOut`), a route that requires auth does not start a
+   * sign-in: the navigation goes to `signedOutRoute`, or is cancelled when there is none, so the
+   * app shows its signed-out state. `true`: sign in again at once instead. Default `false`.
+   */
+  signInAfterSignOut?: boolean;
+  /** Where a route that requires auth leads after the user's own sign-out (default: nowhere, cancelled). */
+  signedOutRoute?: string;
 }
 
 /**
- * A navigation guard for `router.beforeEach`. For a route that requires auth it waits for `init()`;
- * signed in, the navigation proceeds; otherwise (unauthenticated or in error) it starts sign-in
- * with `returnTo` = the target's `fullPath` and cancels the navigation, as the page is leaving.
+ * A navigation guard for `router.beforeEach`.
+ *
+ * - The callback route (Cognito's redirect with `code` and `state`): it waits for `init()` to
+ *   complete the sign-in, then redirects to `returnTo` (on failure to `/`, where the app shows
+ *   `state.error`). vue-router replaces the callback's history entry: no code or state goes back
+ *   into the address bar or the history, and the app needs no route for the callback path.
+ * - A route that requires auth: it waits for `init()`; signed in, the navigation proceeds;
+ *   unauthenticated, it starts sign-in with `returnTo` = the target's `fullPath` and cancels the
+ *   navigation, as the page is leaving. In error (shown by the app), or after the user's own
+ *   sign-out (see `signInAfterSignOut`), it starts no sign-in.
  *
  * @example
  * router.beforeEach(createAuthGuard(auth));
  * // routes: { path: '/admin', component: Admin, meta: { requiresAuth: true } }
  */
-export function createAuthGuard(auth: CognitoAuth, options: AuthGuardOptions = {}): (to: GuardedRoute) => Promise<boolean> {
+export function createAuthGuard(auth: CognitoAuth, options: AuthGuardOptions = {}): (to: GuardedRoute) => Promise<boolean | string> {
   const requiresAuth = options.requiresAuth ?? ((to: GuardedRoute) => Boolean(to.meta?.requiresAuth));
   return async (to) => {
+    // The router's first navigation of a page that was Cognito's redirect (whether or not the
+    // address still holds the code): once the sign-in completes, go to returnTo instead.
+    const here = globalThis.location?.href; // none during server-side rendering: no callback there
+    const url = here ? new URL(to.href ?? to.fullPath, here) : null;
+    const started = initialised.get(auth) ?? (url && auth.isCallback(url.href) ? initOnce(auth) : undefined);
+    if (url && started?.callbackPath === url.pathname && !started.redirected) {
+      started.redirected = true;
+      const result = await started.result;
+      return result?.user && result.returnTo !== undefined ? result.returnTo : '/';
+    }
     if (!requiresAuth(to)) return true;
-    await initOnce(auth);
-    if (auth.getState().status === 'authenticated') return true;
+    await initOnce(auth).result;
+    const { status, signedOut } = auth.getState();
+    if (status === 'authenticated') return true;
+    if (status === 'error') return false;
+    if (signedOut && !options.signInAfterSignOut) return options.signedOutRoute ?? false;
     await auth.signIn({ ...options.signInOptions, returnTo: to.fullPath });
     return false;
   };

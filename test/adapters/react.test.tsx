@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError, type CallbackResult } from '../../src/index.js';
 import { CognitoAuthProvider, RequireAuth, useAuth } from '../../src/react/index.js';
+import { createTestAuth } from '../../src/testing/index.js';
 import { ALICE } from '../support/cognito.js';
 import { baseConfig, createTestApp } from '../support/app.js';
 
@@ -151,6 +152,36 @@ describe('React adapter', () => {
       expect(authorizeUrls(app.navigations)).toHaveLength(1); // only the sign-in before
     });
 
+    it("after the user's own sign-out shows the signed-out state, not a sign-in redirect (unless asked)", async () => {
+      const app = await createTestApp();
+      await app.signInAs(ALICE);
+      await app.auth.signOut(); // Cognito's /logout then brings the browser back: a new page
+      const before = app.navigations.length;
+      window.happyDOM?.setURL('https://app.example.com/');
+      render(
+        <CognitoAuthProvider auth={app.another()}>
+          <RequireAuth fallback={<p>Signing you in…</p>}><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(await screen.findByText(/You have signed out/)).toBeTruthy();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(app.navigations).toHaveLength(before);
+      // Its button signs in again.
+      await act(async () => void fireEvent.click(screen.getByText('Sign in')));
+      await vi.waitFor(() => expect(authorizeUrls(app.navigations)).toHaveLength(2));
+      cleanup();
+
+      await app.another().signOut();
+      render(
+        <CognitoAuthProvider auth={app.another()}>
+          <RequireAuth signedOutFallback={<p>Bye</p>}><p>Secret</p></RequireAuth>
+          <RequireAuth signInAfterSignOut><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(await screen.findByText('Bye')).toBeTruthy();
+      await vi.waitFor(() => expect(authorizeUrls(app.navigations)).toHaveLength(3)); // the second one asked
+    });
+
     it('with redirect={false} renders the fallback and does not navigate', async () => {
       const app = await createTestApp();
       render(
@@ -185,6 +216,41 @@ describe('React adapter', () => {
       );
       expect(await screen.findByText('Failed: token_request_failed')).toBeTruthy();
       expect(authorizeUrls(broken.navigations)).toHaveLength(1); // only the one reachCallback made
+    });
+  });
+
+  describe('in each auth state (driven by the test kit)', () => {
+    it('RequireAuth follows loading, signed in, renewed, expired and error', async () => {
+      const auth = createTestAuth({ status: 'loading' });
+      render(
+        <CognitoAuthProvider auth={auth}>
+          <Status />
+          <RequireAuth fallback={<p>Loading</p>} errorFallback={(e) => <p>Failed: {e.code}</p>} redirect={false}><p>Secret</p></RequireAuth>
+        </CognitoAuthProvider>,
+      );
+      expect(screen.getByText('Loading')).toBeTruthy();
+      act(() => void auth.signInAs('alice'));
+      expect(screen.getByText('Secret')).toBeTruthy();
+      expect(screen.getByText('Hello alice')).toBeTruthy();
+      act(() => auth.renew());
+      expect(screen.getByText('Secret')).toBeTruthy();
+      act(() => auth.expire());
+      expect(screen.getByText('Loading')).toBeTruthy(); // redirect={false}: the fallback, no sign-in
+      expect(screen.getByRole('alert').textContent).toMatch(/^session_expired/);
+      act(() => auth.fail(new AuthError('idp_error', 'denied')));
+      expect(screen.getByText('Failed: idp_error')).toBeTruthy();
+      expect(auth.callsTo('signIn')).toEqual([]);
+      await Promise.resolve();
+      expect(auth.callsTo('init')).toHaveLength(1);
+    });
+
+    it('onCallback gets returnTo and appState from init()', async () => {
+      const auth = createTestAuth({ user: 'bob', callback: { returnTo: '/reports', appState: { tab: 2 } } });
+      const onCallback = vi.fn<(r: CallbackResult) => void>();
+      render(<CognitoAuthProvider auth={auth} onCallback={onCallback}><Status /></CognitoAuthProvider>);
+      await vi.waitFor(() => expect(onCallback).toHaveBeenCalledTimes(1));
+      expect(onCallback.mock.calls[0]?.[0]).toMatchObject({ returnTo: '/reports', appState: { tab: 2 } });
+      expect(screen.getByText('Hello bob')).toBeTruthy();
     });
   });
 });

@@ -3,6 +3,7 @@ import { defineComponent, effectScope, h, nextTick } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthError, type CallbackResult, type CognitoAuth } from '../../src/index.js';
 import { createAuthGuard, createCognitoAuthPlugin, useAuth } from '../../src/vue/index.js';
+import { createTestAuth } from '../../src/testing/index.js';
 import { ALICE } from '../support/cognito.js';
 import { baseConfig, createTestApp } from '../support/app.js';
 
@@ -136,5 +137,21 @@ describe('Vue adapter', () => {
       expect(app.navigations).toHaveLength(1); // only the sign-in that led here
       await flushPromises();
     });
+  });
+
+  it('follows each auth state the test kit drives', async () => {
+    const auth = createTestAuth({ status: 'loading' });
+    const wrapper = mountWith(auth);
+    expect(wrapper.find('#status').text()).toBe('loading');
+    auth.signInAs('alice');
+    await nextTick();
+    expect(wrapper.find('#user').text()).toBe('Hello alice');
+    auth.failRenew(new AuthError('token_request_failed', 'refused', { oauthError: 'invalid_grant' }));
+    await nextTick();
+    expect(wrapper.find('#status').text()).toBe('unauthenticated');
+    expect(wrapper.find('[role=alert]').text()).toMatch(/^login_required/);
+    await createAuthGuard(auth)({ fullPath: '/admin', meta: { requiresAuth: true } });
+    expect(auth.callsTo('signIn')).toEqual([[{ returnTo: '/admin' }]]);
+    wrapper.unmount();
   });
 });

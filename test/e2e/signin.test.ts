@@ -102,6 +102,17 @@ describe('script-tag demo', () => {
     expect(await page.getByTestId('principal').isVisible()).toBe(false);
     const left = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => sessionStorage.getItem(k)?.includes('eyJ')));
     expect(left).toEqual([]);
+    // The page says the user signed out, and its event log came through the /logout reload.
+    expect(await page.getByTestId('signed-out-notice').isVisible()).toBe(true);
+    expect(await text(page, 'signed-out-notice')).toMatch(/^You signed out/);
+    expect(await page.locator('[data-event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')))).toEqual(['signedOut', 'signedIn']);
+    expect(await page.locator('[data-event="signedOut"]').innerText()).toMatch(/signedOut user/);
+    // A reload keeps saying so; a new sign-in ends it.
+    await page.reload();
+    await waitForStatus(page, 'unauthenticated');
+    expect(await page.getByTestId('signed-out-notice').isVisible()).toBe(true);
+    await signIn(page, demo, 'bob');
+    expect(await page.getByTestId('signed-out-notice').isVisible()).toBe(false);
   });
 
   it('a replayed callback URL keeps the user signed in without a second exchange; after sign-out it is state_mismatch, and a new sign-in works', async () => {

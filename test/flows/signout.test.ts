@@ -22,6 +22,26 @@ describe('signOut', () => {
     expect((await app.another().init()).status).toBe('unauthenticated');
   });
 
+  it('says the user signed out, across the reload /logout causes, until the next sign-in', async () => {
+    const app = await createTestApp();
+    await app.signInAs();
+    expect(app.auth.getState().signedOut).toBeUndefined();
+    await app.auth.signOut();
+    expect(app.auth.getState()).toMatchObject({ status: 'unauthenticated', signedOut: true, error: null });
+    window.happyDOM?.setURL('https://app.example.com/');
+    expect(await app.another().init()).toMatchObject({ status: 'unauthenticated', signedOut: true });
+    // Other endings of a session are not the user's sign-out.
+    await app.signInAs();
+    app.auth.reset();
+    expect(app.auth.getState()).toEqual({ status: 'unauthenticated', user: null, error: null });
+    expect((await app.another().init()).signedOut).toBeUndefined();
+    // A new sign-in, even one not finished, clears it.
+    await app.signInAs();
+    await app.auth.signOut();
+    await app.another().signIn();
+    expect((await app.another().init()).signedOut).toBeUndefined();
+  });
+
   it('after sign-out, the old callback URL no longer yields the user', async () => {
     const app = await createTestApp();
     const url = await app.reachCallback();
