@@ -14,10 +14,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { callbackTimeSection, requestsSection } from './browser.mjs';
+import { credentialsSection } from './credentials.mjs';
 import { sizeSection } from './size.mjs';
 import { tokenCacheSection } from './token-cache.mjs';
 
-const SECTIONS = [sizeSection, requestsSection, callbackTimeSection, tokenCacheSection];
+const SECTIONS = [sizeSection, requestsSection, callbackTimeSection, tokenCacheSection, credentialsSection];
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsFile = join(benchDir, 'results.md');

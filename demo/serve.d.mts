@@ -12,6 +12,8 @@ export interface CognitoPool {
   callbackUrl?: string;
   /** Default `http://localhost:{port}/`. */
   logoutUrl?: string;
+  /** `{region}:{uuid}` of an identity pool that accepts this user pool: the page's AWS credentials card. */
+  identityPoolId?: string;
 }
 
 export interface DemoOptions {
@@ -29,6 +31,8 @@ export interface DemoOptions {
   refreshTokenTtl?: number;
   /** Local pool: refresh-token rotation (default false). */
   rotateRefreshTokens?: boolean;
+  /** Local pool: its identity pool and SigV4-checking AWS service (default true; false: no AWS credentials card). */
+  identityPool?: boolean;
   /** Any other option of the local pool (ports, redirect and logout URIs are set by the demo). */
   idpOptions?: IdpOptions;
   /**
@@ -57,6 +61,8 @@ export interface DemoConfig {
     mode: 'local' | 'cognito';
     users: Array<Pick<PublicUser, 'username' | 'email' | 'groups'>>;
     password?: string;
+    /** The local AWS service (S3 objects, path-style), with the local identity pool. */
+    awsEndpoint?: string;
   };
 }
 

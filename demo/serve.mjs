@@ -9,6 +9,9 @@
 //   DEMO_PORT (5173)   IDP_ISSUER_PORT (9011)   IDP_DOMAIN_PORT (9012)
 //   DEMO_ACCESS_TOKEN_TTL   seconds; e.g. 90 to watch a silent renew a minute in (the local pool only)
 //   COGNITO_AUTHORITY, COGNITO_CLIENT_ID, COGNITO_DOMAIN   use this real user pool, start no local one
+//   COGNITO_IDENTITY_POOL_ID   with a real pool: its identity pool, for the AWS credentials card
+//   DEMO_IDENTITY_POOL=0   the local pool without its identity pool (no AWS credentials card)
+//   IDP_AWS_PORT (9013)   the local AWS service that checks SigV4 (the identity pool is on the issuer host)
 //   COGNITO_CALLBACK_URL (http://localhost:{DEMO_PORT}/callback)   COGNITO_LOGOUT_URL (http://localhost:{DEMO_PORT}/)
 //
 // From code (tests): `startDemo(options)`; see serve.d.mts.
@@ -122,6 +125,7 @@ export async function startDemo(options = {}) {
         ...(options.idTokenTtl !== undefined && { idTokenTtl: options.idTokenTtl }),
         ...(options.refreshTokenTtl !== undefined && { refreshTokenTtl: options.refreshTokenTtl }),
         ...(options.rotateRefreshTokens !== undefined && { rotateRefreshTokens: options.rotateRefreshTokens }),
+        identityPool: options.identityPool !== false,
         ...options.idpOptions,
       });
       pool = {
@@ -130,24 +134,33 @@ export async function startDemo(options = {}) {
         clientId: idp.clientId,
         domain: idp.domain,
         users: idp.users.map((u) => ({ username: u.username, email: u.email, groups: u.groups })),
+        identityPoolId: idp.identityPoolId,
+        awsEndpoint: idp.awsEndpoint,
       };
     }
+    if (cognito?.identityPoolId) pool.identityPoolId = cognito.identityPoolId;
+    // Where the page may connect to for AWS credentials: Cognito Identity (locally on the issuer
+    // host, already allowed) and the local SigV4-checking service.
+    const identityOrigins = pool.awsEndpoint ? [pool.awsEndpoint]
+      : pool.identityPoolId ? [`https://cognito-identity.${pool.identityPoolId.split(':')[0]}.amazonaws.com`] : [];
     const config = {
       authority: pool.authority,
       clientId: pool.clientId,
       callbackUrl,
       domain: pool.domain,
       logoutUrl,
+      ...(pool.identityPoolId && { identityPoolId: pool.identityPoolId }),
       ...DEMO_SDK_CONFIG,
       ...options.config,
       demo: {
         mode: pool.mode,
         users: pool.users,
         password: pool.mode === 'local' ? 'Password1!' : undefined,
+        ...(pool.awsEndpoint && { awsEndpoint: pool.awsEndpoint }),
       },
     };
     state.config = config;
-    state.csp = contentSecurityPolicy([new URL(pool.authority).origin, new URL(pool.domain).origin]);
+    state.csp = contentSecurityPolicy([new URL(pool.authority).origin, new URL(pool.domain).origin, ...identityOrigins]);
     state.ready = true;
     return { url: `${origin}/`, origin, idp, config, csp: state.csp, stop };
   } catch (err) {
@@ -218,6 +231,8 @@ async function main() {
       issuerPort: int('IDP_ISSUER_PORT', 9011),
       domainPort: int('IDP_DOMAIN_PORT', 9012),
       accessTokenTtl: int('DEMO_ACCESS_TOKEN_TTL', undefined),
+      identityPool: env.DEMO_IDENTITY_POOL !== '0',
+      idpOptions: { awsPort: int('IDP_AWS_PORT', 9013) },
       cognito: real
         ? {
             authority: env.COGNITO_AUTHORITY,
@@ -225,6 +240,7 @@ async function main() {
             domain: env.COGNITO_DOMAIN,
             callbackUrl: env.COGNITO_CALLBACK_URL || undefined,
             logoutUrl: env.COGNITO_LOGOUT_URL || undefined,
+            identityPoolId: env.COGNITO_IDENTITY_POOL_ID || undefined,
           }
         : undefined,
     });
@@ -242,6 +258,8 @@ async function main() {
   console.log(`  client id   ${config.clientId}`);
   console.log(`  callback    ${config.callbackUrl}`);
   console.log(`  sign-out    ${config.logoutUrl}`);
+  if (config.identityPoolId) console.log(`  identity    ${config.identityPoolId}${demo.idp?.identityEndpoint ? ` at ${demo.idp.identityEndpoint}` : ''}`);
+  if (config.demo.awsEndpoint) console.log(`  AWS service ${config.demo.awsEndpoint}   (S3 objects, SigV4 checked)`);
   if (demo.idp) {
     const admins = new Set(config.adminPrincipals);
     const rows = demo.idp.users.map((u) => {

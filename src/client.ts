@@ -1,7 +1,7 @@
 import { normalizeConfig } from './config.js';
 import { openChannel, type TabMessage } from './crosstab.js';
 import { createEndpoints } from './endpoints.js';
-import { AuthError } from './errors.js';
+import { AuthError, loadFailed } from './errors.js';
 import { createEmitter } from './events.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
@@ -13,13 +13,9 @@ import { openStorages, type SessionRecord } from './store.js';
 import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignInOptions, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
+import type { Credentials } from './credentials.js';
 import type { Endpoints } from './config.js';
 import type { FeatureArgs, Features, Internals } from './internals.js';
-
-/** A chunk of the SDK that failed to load is a network fault. */
-const loadFailed = (cause: unknown): never => {
-  throw new AuthError('network_error', 'a part of the SDK could not be loaded', { cause });
-};
 
 /**
  * Create a client for one Cognito app client. Validates the config synchronously
@@ -46,10 +42,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   const loadEngine = (): Promise<Engine> =>
     (engine ??= import('./engine.js').then(
       (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
-      (cause: unknown) => {
-        engine = null; // a chunk that failed to load (offline, a deploy) is tried again next time
-        return loadFailed(cause);
-      },
+      // A chunk that failed to load (offline, a deploy) is tried again next time.
+      (cause: unknown) => ((engine = null), loadFailed(cause)),
     ));
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
@@ -64,6 +58,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Make `r` the session: store it, publish it. */
   function adopt(r: SessionRecord, how: 'signedIn' | 'renewed' | 'restored' | 'other_tab'): User {
     const user = userOf(r);
+    if (session && session.sub !== r.sub) storage().tokens.remove(rec.awsKey(cfg.clientId)); // another user: forget the last one's AWS credentials
     session = r;
     if (how !== 'restored' && how !== 'other_tab') {
       rec.writeSession(storage().tokens, r);
@@ -182,6 +177,14 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     return p;
   }
 
+  // AWS credentials from an identity pool: a chunk of its own, loaded on the first call.
+  let aws: Promise<Credentials> | null = null;
+  const credentials = (): Promise<Credentials> =>
+    (aws ??= import('./credentials.js').then(
+      (m) => m.createCredentials(cfg, api),
+      (cause: unknown) => ((aws = null), loadFailed(cause)), // tried again next time
+    ));
+
   /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
   async function token(kind: TokenKind, force = false): Promise<string> {
     const r = session;
@@ -220,13 +223,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   /** Sign out here (refresh token revoked, best effort), then go to `target`, else Cognito's /logout to `returnTo`. */
   async function leave(reason: SignOutReason, returnTo?: string, target?: (e: Endpoints) => Promise<string>): Promise<void> {
     const r = session;
-    let eps;
-    try {
-      eps = await endpoints();
-    } catch (e) {
-      end(reason); // Cognito can't be reached: still forget the tokens here
-      throw e;
-    }
+    // Cognito can't be reached: still forget the tokens here.
+    const eps = await endpoints().catch((e: unknown) => (end(reason), Promise.reject(e)));
     const url = target ? await target(eps) : logoutUrl(cfg, eps, returnTo);
     if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
     end(reason);
@@ -241,7 +239,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   let idle: Promise<(() => void) | void> | null = null;
   const watch = () => (idle ??= lazy('watchIdle').catch(warn)); // a failed load: said with debug
 
-  return {
+  const api: CognitoAuth = {
     getState: state.getState,
     subscribe: state.subscribe,
     on: (event, listener) => (event === 'sessionEnding' && watch(), events.on(event, listener)),
@@ -279,6 +277,8 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
+    getAwsCredentials: (options) => credentials().then((c) => c.getAwsCredentials(options)),
+    getIdentityId: () => credentials().then((c) => c.getIdentityId()),
     signOut: (options = {}) => leave('user', options.returnTo),
     reset() {
       // The browser storages this config does not use too: a former config may have left tokens there.
@@ -294,5 +294,6 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       events.clear();
     },
   };
+  return api;
 }
 

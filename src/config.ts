@@ -34,6 +34,8 @@ export interface NormalizedConfig {
   navigate?: (url: string) => void;
   debug: boolean;
   idleTimeout?: number;
+  identityPoolId?: string;
+  customRoleArn?: string;
 }
 
 /** Cognito's endpoints, derived from `domain` or read from discovery. */
@@ -50,7 +52,7 @@ const KNOWN = new Set<string>([
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'idleTimeout',
-  'adminEmails', 'allowedDomains',
+  'adminEmails', 'allowedDomains', 'identityPoolId', 'customRoleArn',
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
@@ -197,6 +199,12 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   const { username, email } = Object.fromEntries(claimsMapping);
   if (raw.navigate !== undefined && typeof raw.navigate !== 'function') throw configError('navigate', 'a function is expected');
   const timeout = seconds('requestTimeout', raw.requestTimeout, 'milliseconds') ?? 10_000;
+  /** An optional string field that must match `re`. */
+  const shaped = (field: string, re: RegExp, expected: string): string | undefined => {
+    const v = raw[field];
+    if (v !== undefined && !(typeof v === 'string' && re.test(v))) throw configError(field, `${expected} is expected`);
+    return v as string | undefined;
+  };
   return {
     authority,
     issuers,
@@ -227,6 +235,9 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
     idleTimeout: seconds('idleTimeout', raw.idleTimeout),
+    // The identity pool's fields, by the shapes AWS documents for them.
+    identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
+    customRoleArn: shaped('customRoleArn', /^arn:/, 'an IAM role ARN'),
   };
 }
 

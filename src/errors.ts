@@ -16,7 +16,8 @@ export type AuthErrorCode =
   | 'popup_blocked'
   | 'popup_closed'
   | 'popup_timeout'
-  | 'userinfo_failed';
+  | 'userinfo_failed'
+  | 'identity_pool_refused';
 
 /** Extra data an {@link AuthError} may carry, depending on its code. */
 export interface AuthErrorDetails {
@@ -30,8 +31,13 @@ export interface AuthErrorDetails {
   oauthError?: string;
   /** The HTTP status of a failed request, when there was one. */
   status?: number;
+  /** The AWS error type of a Cognito Identity reply, e.g. `NotAuthorizedException`. */
+  awsError?: string;
   cause?: unknown;
 }
+
+/** The details an AuthError keeps as its own fields. */
+const DETAILS = ['reason', 'error', 'errorDescription', 'oauthError', 'status', 'awsError'] as const;
 
 /**
  * The single error type of cognito-spa-auth.
@@ -47,16 +53,13 @@ export class AuthError extends Error {
   readonly errorDescription?: string;
   readonly oauthError?: string;
   readonly status?: number;
+  readonly awsError?: string;
 
   constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'AuthError';
     this.code = code;
-    if (details.reason !== undefined) this.reason = details.reason;
-    if (details.error !== undefined) this.error = details.error;
-    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
-    if (details.oauthError !== undefined) this.oauthError = details.oauthError;
-    if (details.status !== undefined) this.status = details.status;
+    for (const k of DETAILS) if (details[k] !== undefined) (this as Record<string, unknown>)[k] = details[k];
     // Keep instanceof working when the class is transpiled to ES5-style constructors.
     Object.setPrototypeOf(this, new.target.prototype);
   }
@@ -76,3 +79,8 @@ export const isAuthError = (e: unknown, ...codes: AuthErrorCode[]): e is AuthErr
  */
 export const isUserRefusal = (e: unknown): e is AuthError =>
   isAuthError(e, 'principal_domain_forbidden', 'email_not_verified', 'principal_claim_missing');
+
+/** A chunk of the SDK that failed to load (offline, a new deploy) is a network fault. */
+export const loadFailed = (cause: unknown): never => {
+  throw new AuthError('network_error', 'a part of the SDK could not be loaded', { cause });
+};

@@ -4,15 +4,12 @@
  * from a chunk of its own. The first chunk then names one lazy chunk instead of one per feature,
  * and an app downloads only the features it calls.
  */
-import { AuthError } from './errors.js';
+import { loadFailed } from './errors.js';
 import type { Internals } from './internals.js';
 import type { SignInOptions } from './types.js';
 
 /** A chunk that fails to load (offline, a new deploy) is a network fault, as in the client. */
-const load = <M>(chunk: Promise<M>): Promise<M> =>
-  chunk.catch((cause: unknown) => {
-    throw new AuthError('network_error', 'a part of the SDK could not be loaded', { cause });
-  });
+const load = <M>(chunk: Promise<M>): Promise<M> => chunk.catch(loadFailed);
 
 export const signInWithPopup = (c: Internals, popup: Window | null, options?: SignInOptions) =>
   load(import('./popup.js')).then((m) => m.signInWithPopup(c, popup, options), (e: unknown) => (popup?.close(), Promise.reject(e)));

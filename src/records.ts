@@ -9,6 +9,8 @@ const TX_TTL_SECONDS = 3600;
 export const ownPrefix = (clientId: string): string => `${KEY_PREFIX}.${clientId}.`;
 export const sessionKey = (clientId: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.session`;
 export const txKey = (clientId: string, state: string): string => `${ownPrefix(clientId)}v${STORE_VERSION}.tx.${state}`;
+/** The identity-pool record (identity id, AWS credentials) of the session's user, beside the session. */
+export const awsKey = (clientId: string): string => `${sessionKey(clientId)}.aws`;
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
@@ -71,6 +73,7 @@ export function writeSession(store: SafeStorage, record: SessionRecord): void {
 
 export function clearSession(store: SafeStorage, clientId: string): void {
   store.remove(sessionKey(clientId));
+  store.remove(awsKey(clientId)); // the identity id and AWS credentials end with the session
 }
 
 export function putTransaction(store: SafeStorage, clientId: string, tx: TransactionRecord): void {

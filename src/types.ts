@@ -56,6 +56,14 @@ export interface CognitoAuthConfig {
    * absent or 0.
    */
   idleTimeout?: number;
+  /**
+   * `{region}:{uuid}` of a Cognito identity pool: enables `getAwsCredentials()` and `getIdentityId()`,
+   * from Cognito Identity in that region (`https://cognito-identity.{region}.amazonaws.com/`), or,
+   * when `authority` is on loopback (a local IdP such as demo/idp), at the authority's origin.
+   */
+  identityPoolId?: string;
+  /** An IAM role ARN sent as `CustomRoleArn` (the identity pool must allow it for the user). */
+  customRoleArn?: string;
 }
 
 export interface SignInOptions {
@@ -83,6 +91,25 @@ export interface SignOutOptions {
 
 export interface GetAccessTokenOptions {
   forceRefresh?: boolean;
+}
+
+export interface GetAwsCredentialsOptions {
+  /** Fetch new credentials even when the cached ones are still good. */
+  forceRefresh?: boolean;
+}
+
+/**
+ * Temporary AWS credentials of the signed-in user from the identity pool. The shape an AWS SDK
+ * for JavaScript v3 client takes as its credentials: `credentials: () => auth.getAwsCredentials()`.
+ */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** When AWS stops accepting them. */
+  expiration: Date;
+  /** The user's identity id in the identity pool, `{region}:{uuid}`. */
+  identityId: string;
 }
 
 export interface User {
@@ -173,6 +200,10 @@ export interface CognitoAuth {
   getUser(): User | null;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
   getIdToken(): Promise<string>;
+  /** Temporary AWS credentials from `identityPoolId`, cached until shortly before they expire. */
+  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
+  /** The user's identity id in `identityPoolId` (one `GetId` per user, kept beside the session). */
+  getIdentityId(): Promise<string>;
   signOut(options?: SignOutOptions): Promise<void>;
   /**
    * Sign in in a popup window, from a user gesture (a click handler): the page keeps its state and

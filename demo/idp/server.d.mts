@@ -70,10 +70,21 @@ export interface IdpOptions {
   rotationMovesAuthTime?: boolean;
   /** See IdpSwitches. */
   refreshError?: string;
+  /** false: no identity pool and no AWS service. Default true. */
+  identityPool?: boolean;
+  /** The identity pool's id. Default `{region}:{random uuid}`. */
+  identityPoolId?: string;
+  /** Port of the local AWS service (S3 objects, SigV4 checked). 0 = any free port. Default 0. */
+  awsPort?: number;
+  /** Lifetime of the AWS credentials issued, seconds. Default 3600. */
+  credentialsTtl?: number;
+  /** Roles a GetCredentialsForIdentity may ask for as CustomRoleArn. Default none. */
+  customRoleArns?: string[];
 }
 
 export interface IdpRequest {
-  host: 'issuer' | 'domain';
+  /** Cognito Identity is on the issuer host, at `/`; `aws` is the local AWS service. */
+  host: 'issuer' | 'domain' | 'aws';
   method: string;
   /** Path without the query string. */
   path: string;
@@ -118,6 +129,16 @@ export interface LocalIdp {
   switches: IdpSwitches;
   /** Lifetime of refresh tokens issued from now on, in seconds. */
   setRefreshTokenLifetime(seconds: number): void;
+  /** The identity pool (absent with `identityPool: false`): `{region}:{uuid}`. */
+  identityPoolId?: string;
+  /** Cognito Identity: `{issuer origin}/`, where the SDK finds it with a loopback `authority`. */
+  identityEndpoint?: string;
+  /** The local AWS service: `http://127.0.0.1:{awsPort}` (an S3 client's `endpoint`, path-style, region from the pool id). */
+  awsEndpoint?: string;
+  /** Requests so far: GetId, GetCredentialsForIdentity, and signed requests accepted or refused by the AWS service. */
+  identityCounts?: { getId: number; getCredentialsForIdentity: number; accepted: number; refused: number };
+  /** Lifetime of the AWS credentials issued from now on, in seconds. */
+  setCredentialsLifetime?(seconds: number): void;
 }
 
 export function startIdp(options?: IdpOptions): Promise<LocalIdp>;

@@ -7,6 +7,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
 import { cognitoRoutes } from './cognito-routes.mjs';
+import { startIdentityPool } from './identity.mjs';
 import { createProvider, loadOidcProvider } from './provider.mjs';
 import { createUserDirectory, DEMO_USERS, publicUser } from './users.mjs';
 import { listen } from './listen.mjs';
@@ -161,7 +162,9 @@ export async function startIdp(options = {}) {
     });
     provider.use(cognitoRoutes({ provider, isOriginLive, settings, users, publicJwks, issuer, counters, log }));
 
-    onIssuer = issuerHandler({ poolId, discovery, jwks: publicJwks });
+    // An identity pool for the pool's users (on the issuer host), an AWS service that checks SigV4.
+    const identity = await startIdentityPool({ issuer, clientIds: [settings.clientId], publicJwks, region, options, servers, requests, log });
+    onIssuer = identity.serve(issuerHandler({ poolId, discovery, jwks: publicJwks }));
     onDomain = provider.callback();
     log(`issuer ${issuer}`);
     log(`domain ${domain}`);
@@ -188,6 +191,7 @@ export async function startIdp(options = {}) {
       setRefreshTokenLifetime(seconds) {
         settings.refreshTokenTtl = positiveInt('seconds', seconds);
       },
+      ...identity.info,
     };
   } catch (err) {
     await stop();

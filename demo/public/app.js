@@ -28,7 +28,7 @@
     var msg = document.createElement('span');
     msg.textContent = ' ' + (err.message || String(err));
     box.append(title, msg);
-    var details = ['reason', 'error', 'errorDescription', 'oauthError', 'status'].filter(function (k) {
+    var details = ['reason', 'error', 'errorDescription', 'oauthError', 'awsError', 'status'].filter(function (k) {
       return err[k] !== undefined && err[k] !== null && err[k] !== '';
     });
     if (err.cause && err.cause.message) details.push('cause');
@@ -169,6 +169,18 @@
     busy($('renew'), auth.getAccessToken({ forceRefresh: true }).then(function () { return undefined; }));
   }
 
+  /** The identity id and the expiry of the user's AWS credentials; the keys stay in the SDK. */
+  function awsCredentials() {
+    showError(null);
+    busy($('aws-get'), auth.getAwsCredentials().then(function (c) {
+      setText('aws-identity-id', c.identityId);
+      var expires = $('aws-expiration');
+      expires.textContent = c.expiration.toLocaleTimeString();
+      expires.setAttribute('data-expires-at', String(c.expiration.getTime()));
+      logEvent('awsCredentials', 'expire ' + c.expiration.toLocaleTimeString());
+    }));
+  }
+
   function signOut() {
     showError(null);
     busy($('sign-out'), auth.signOut()); // revokes the refresh token, then Cognito's /logout
@@ -239,6 +251,12 @@
     $('forgot-password').addEventListener('click', function () { busy($('forgot-password'), auth.forgotPassword()); });
     $('switch-account').addEventListener('click', function () { busy($('switch-account'), auth.switchAccount()); });
     $('user-info').addEventListener('click', showUserInfo);
+    $('aws').hidden = !config.identityPoolId; // the card needs an identity pool in the config
+    $('aws-get').addEventListener('click', awsCredentials);
+    auth.on('signedOut', function () {
+      setText('aws-identity-id', '—');
+      setText('aws-expiration', '—');
+    });
     setInterval(tick, 1000);
 
     logged.forEach(showEvent);

@@ -1,7 +1,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, SignInOptions, SignOutOptions, User } from '../types.js';
 
 const AuthContext = createContext<CognitoAuth | null>(null);
 
@@ -81,6 +81,9 @@ export interface UseAuthResult extends AuthState {
   signUp(options?: SignInOptions): Promise<void>;
   forgotPassword(options?: SignInOptions): Promise<void>;
   switchAccount(options?: SignInOptions): Promise<void>;
+  /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
+  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
+  getIdentityId(): Promise<string>;
   /** The client itself, for everything else (`on`, `getIdToken`, ...). */
   auth: CognitoAuth;
 }
@@ -115,6 +118,8 @@ export function useAuth(): UseAuthResult {
       signUp: (options?: SignInOptions) => auth.signUp(options),
       forgotPassword: (options?: SignInOptions) => auth.forgotPassword(options),
       switchAccount: (options?: SignInOptions) => auth.switchAccount(options),
+      getAwsCredentials: (options?: GetAwsCredentialsOptions) => auth.getAwsCredentials(options),
+      getIdentityId: () => auth.getIdentityId(),
       auth,
     }),
     [auth, state],

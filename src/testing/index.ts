@@ -1,7 +1,7 @@
 // cognito-spa-auth/testing: a fake client for an app's own unit tests. Its own entry point: the
 // main entry never imports it, so an app that doesn't import it carries none of it.
 import { AuthError } from '../index.js';
-import type { AuthState, AuthStatus, CallbackResult, CognitoAuth, InitResult, SignInOptions, SignOutReason, User } from '../types.js';
+import type { AuthState, AuthStatus, AwsCredentials, CallbackResult, CognitoAuth, InitResult, SignInOptions, SignOutReason, User } from '../types.js';
 import { createEmitter } from '../events.js';
 import { createStateStore } from '../state.js';
 import { fakeToken, testUser } from './user.js';
@@ -24,6 +24,8 @@ export interface TestAuthOptions {
   /** The tokens `getAccessToken()` / `getIdToken()` return (default: unsigned JWT-shaped tokens with the user's claims). */
   accessToken?: string;
   idToken?: string;
+  /** What `getAwsCredentials()` returns (default: fake keys of the signed-in user, expiring in an hour). */
+  awsCredentials?: Partial<AwsCredentials>;
 }
 
 /** One call the app made to the fake: the method and its arguments. */
@@ -68,7 +70,7 @@ const parse = (url: string, base?: URL): URL | null => {
 };
 
 const ACTIONS = [
-  'init', 'signIn', 'handleCallback', 'getAccessToken', 'getIdToken', 'signOut', 'reset', 'destroy',
+  'init', 'signIn', 'handleCallback', 'getAccessToken', 'getIdToken', 'getAwsCredentials', 'getIdentityId', 'signOut', 'reset', 'destroy',
   'signInWithPopup', 'fetchUserInfo', 'signUp', 'forgotPassword', 'switchAccount',
 ] as const;
 
@@ -127,6 +129,12 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
     if (force) renew();
     const given = kind === 'id' ? options.idToken : options.accessToken;
     return Promise.resolve(given ?? fakeToken(user as User, kind));
+  }
+  /** Fake identity-pool credentials of the signed-in user (no identity pool is asked). */
+  function awsCredentials(): Promise<AwsCredentials> {
+    if (!user) return Promise.reject(new AuthError('login_required', 'not signed in'));
+    const identityId = `us-east-1:00000000-0000-4000-8000-${String(user.claims.sub ?? user.principal).replace(/[^\da-f]/gi, '').padEnd(12, '0').slice(0, 12)}`;
+    return Promise.resolve({ accessKeyId: 'ASIATESTKEY', secretAccessKey: 'test-secret', sessionToken: 'test-session', expiration: new Date(Date.now() + 3600_000), identityId, ...options.awsCredentials });
   }
   const settled = (): Promise<AuthState> =>
     new Promise((resolve) => {
@@ -188,6 +196,8 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
     getUser: () => state.getState().user,
     getAccessToken: (o) => token('access', o?.forceRefresh === true),
     getIdToken: () => token('id', false),
+    getAwsCredentials: () => awsCredentials(),
+    getIdentityId: () => awsCredentials().then((c) => c.identityId),
     async signOut() {
       endSession('user');
     },

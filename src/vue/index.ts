@@ -1,7 +1,7 @@
 import { computed, getCurrentScope, inject, onScopeDispose, shallowRef } from 'vue';
 import type { App, ComputedRef, InjectionKey, Plugin, Ref } from 'vue';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, InitResult, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, InitResult, SignInOptions, SignOutOptions, User } from '../types.js';
 
 /** The injection key under which the plugin provides the client. */
 export const cognitoAuthKey: InjectionKey<CognitoAuth> = Symbol('cognito-spa-auth');
@@ -87,6 +87,9 @@ export interface UseAuthReturn {
   signUp(options?: SignInOptions): Promise<void>;
   forgotPassword(options?: SignInOptions): Promise<void>;
   switchAccount(options?: SignInOptions): Promise<void>;
+  /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
+  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
+  getIdentityId(): Promise<string>;
   /** The client itself, for everything else (`on`, `getIdToken`, ...). */
   auth: CognitoAuth;
 }
@@ -125,6 +128,8 @@ export function useAuth(client?: CognitoAuth): UseAuthReturn {
     signUp: (options) => auth.signUp(options),
     forgotPassword: (options) => auth.forgotPassword(options),
     switchAccount: (options) => auth.switchAccount(options),
+    getAwsCredentials: (options) => auth.getAwsCredentials(options),
+    getIdentityId: () => auth.getIdentityId(),
     auth,
   };
 }

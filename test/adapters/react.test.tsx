@@ -6,6 +6,8 @@ import { CognitoAuthProvider, RequireAuth, useAuth } from '../../src/react/index
 import { createTestAuth } from '../../src/testing/index.js';
 import { ALICE } from '../support/cognito.js';
 import { baseConfig, createTestApp } from '../support/app.js';
+import { createIdentityPool, IDENTITY_POOL_ID } from '../support/identity.js';
+import { server } from '../support/setup.js';
 
 afterEach(cleanup);
 
@@ -95,6 +97,31 @@ describe('React adapter', () => {
     expect(alert.textContent).toMatch(/^idp_error: .*access_denied.*User is disabled/);
     expect(status()).toBe('error');
     expect(app.cognito.pool.counts.token).toBe(0);
+  });
+
+  it('useAuth() gives AWS credentials and the identity id of the identity pool', async () => {
+    const app = await createTestApp({ identityPoolId: IDENTITY_POOL_ID });
+    const identity = createIdentityPool(app.cognito);
+    server.use(...identity.handlers);
+    await app.signInAs(ALICE);
+    window.happyDOM?.setURL('https://app.example.com/');
+    function Aws(): ReactNode {
+      const { getAwsCredentials, getIdentityId } = useAuth();
+      return (
+        <button
+          onClick={async () => {
+            const [c, id] = await Promise.all([getAwsCredentials(), getIdentityId()]);
+            document.title = `${id === c.identityId ? c.identityId : 'mismatch'} ${c.expiration instanceof Date}`;
+          }}
+        >
+          AWS
+        </button>
+      );
+    }
+    render(<CognitoAuthProvider auth={app.another({ identityPoolId: IDENTITY_POOL_ID })}><Aws /></CognitoAuthProvider>);
+    await act(async () => void fireEvent.click(screen.getByText('AWS')));
+    await vi.waitFor(() => expect(document.title).toMatch(/^us-east-1:\S+ true$/));
+    expect(identity.pool.counts).toEqual({ getId: 1, credentials: 1 });
   });
 
   it('useAuth outside a provider throws an invalid_config AuthError', () => {

@@ -6,6 +6,8 @@ import { createAuthGuard, createCognitoAuthPlugin, useAuth } from '../../src/vue
 import { createTestAuth } from '../../src/testing/index.js';
 import { ALICE } from '../support/cognito.js';
 import { baseConfig, createTestApp } from '../support/app.js';
+import { createIdentityPool, IDENTITY_POOL_ID } from '../support/identity.js';
+import { server } from '../support/setup.js';
 
 const Status = defineComponent({
   setup() {
@@ -91,6 +93,20 @@ describe('Vue adapter', () => {
     expect(thrown).toBeInstanceOf(AuthError);
     expect((thrown as AuthError).code).toBe('invalid_config');
     expect((thrown as AuthError).message).toContain('createCognitoAuthPlugin');
+  });
+
+  it('useAuth() gives AWS credentials and the identity id of the identity pool', async () => {
+    const app = await createTestApp({ identityPoolId: IDENTITY_POOL_ID });
+    const identity = createIdentityPool(app.cognito);
+    server.use(...identity.handlers);
+    await app.signInAs(ALICE);
+    const scope = effectScope();
+    const result = scope.run(() => useAuth(app.auth));
+    const [c, id] = await Promise.all([result?.getAwsCredentials(), result?.getIdentityId()]);
+    expect(c?.identityId).toMatch(/^us-east-1:/);
+    expect(id).toBe(c?.identityId);
+    expect(identity.pool.counts).toEqual({ getId: 1, credentials: 1 });
+    scope.stop();
   });
 
   it('stops following the client when its scope is disposed', async () => {

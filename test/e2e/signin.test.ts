@@ -152,7 +152,8 @@ describe('script-tag demo', () => {
     expect(csp).toBe(demo.csp);
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("style-src 'self';");
-    expect(csp).toContain(`connect-src 'self' ${new URL(idp.issuer).origin} ${idp.domain};`);
+    // The pool's two hosts, and the local AWS service its identity pool's credentials are for.
+    expect(csp).toContain(`connect-src 'self' ${new URL(idp.issuer).origin} ${idp.domain} ${idp.awsEndpoint};`);
     expect(csp).toContain("frame-ancestors 'none'");
     for (const path of ['/callback', '/config.js', '/dist/cognito-auth.iife.js', '/nowhere/at/all']) {
       const r = await page.request.get(new URL(path, demo.url).href);

@@ -22,6 +22,7 @@ const LAZY_CAPABILITIES: Record<string, string> = {
   'userInfo (src/userinfo.ts)': 'userinfo_failed',
   'hosted-UI links (src/links.ts)': '/forgotPassword',
   'idle sign-out (src/idle.ts)': 'pointerdown',
+  'AWS credentials (identity pools)': 'AWSCognitoIdentityService.',
 };
 
 describe('size budget (gzip -9)', () => {

@@ -33,6 +33,10 @@ describe('createTestAuth', () => {
     expect(payload(await auth.getIdToken())).toMatchObject({ 'cognito:username': 'alice', token_use: 'id', email: 'alice@example.com' });
     expect(await auth.init()).toMatchObject({ status: 'authenticated' });
     await expect(createTestAuth({ user: 'bob', accessToken: 'opaque' }).getAccessToken()).resolves.toBe('opaque');
+    const creds = await auth.getAwsCredentials();
+    expect(creds).toMatchObject({ accessKeyId: expect.any(String), expiration: expect.any(Date), identityId: expect.stringMatching(/^us-east-1:/) });
+    expect(await auth.getIdentityId()).toBe(creds.identityId);
+    await expect(createTestAuth().getAwsCredentials()).rejects.toMatchObject({ code: 'login_required' });
   });
 
   it('starts signed out, signs in as a user with signedIn, and signs out with signedOut("user")', async () => {

@@ -49,11 +49,22 @@ describe('createCognitoAuth validates its config', () => {
     ['non-string principal claims', { jwtPrincipalClaims: [1] }, /jwtPrincipalClaims/],
     ['enforcement without a domain', { enforcePrincipalDomain: true }, /enforcePrincipalDomain.*principalDomain/],
     ['a non-boolean silentRenew', { silentRenew: 'yes' }, /silentRenew/],
+    ['a user pool id as identity pool id', { identityPoolId: 'us-east-1_TestPool' }, /identityPoolId.*\{region\}:\{uuid\}/],
+    ['an endpoint for the identity pool (derived, not configured)', { identityPoolEndpoint: 'https://cognito-identity.us-east-1.amazonaws.com/' }, /identityPoolEndpoint.*unknown field/],
+    ['an identity pool id without its region', { identityPoolId: '0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e' }, /identityPoolId/],
+    ['a non-string identity pool id', { identityPoolId: ['us-east-1:0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e'] }, /identityPoolId/],
+    ['a role name as customRoleArn', { customRoleArn: 'Cognito_Auth_Role' }, /customRoleArn.*IAM role ARN/],
     ['adminEmails as one string', { adminEmails: 'a@b.example' }, /adminEmails.*array of non-empty strings/],
     ['an empty allowed domain', { allowedDomains: [''] }, /allowedDomains.*array of non-empty strings/],
     ["OpenMetadata's emailClaim (fromOpenMetadataConfig reads it)", { emailClaim: 'email' }, /emailClaim.*unknown field/],
   ])('refuses %s', (_name, change, field) => {
     refuse({ ...baseConfig, ...change }, field);
+  });
+
+  it('accepts an identity pool and a role', () => {
+    const pool = { identityPoolId: 'eu-central-1:0f1e2d3c-4b5a-4968-8778-695a4b3c2d1e', customRoleArn: 'arn:aws:iam::123456789012:role/app/Cognito_Auth_Role' };
+    expect(() => createCognitoAuth({ ...baseConfig, ...pool })).not.toThrow();
+    expect(() => createCognitoAuth({ ...baseConfig, ...pool, customRoleArn: 'arn:aws-cn:iam::123456789012:role/R' })).not.toThrow();
   });
 
   it('accepts the fields OpenMetadata administrators know, and an empty clientSecret', () => {
