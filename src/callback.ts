@@ -65,7 +65,7 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   if (!state) throw new AuthError('state_mismatch', 'the callback has no state: start the sign-in again');
   const tx = takeTransaction(d.txStore, cfg.clientId, state);
   if (!tx) {
-    throw new AuthError('state_mismatch', 'the callback state is unknown or was already used (a reload, the back button or another tab): start the sign-in again');
+    throw new AuthError('state_mismatch', "the callback's state is unknown or already used (reload, back button, another tab): sign in again");
   }
   if (error !== null) throw idpError();
   const code = q.get('code');

@@ -1,8 +1,9 @@
 import { normalizeConfig } from './config.js';
 import { openChannel, type TabMessage } from './crosstab.js';
 import { createEndpoints } from './endpoints.js';
-import { AuthError, loadFailed } from './errors.js';
+import { AuthError } from './errors.js';
 import { createEmitter } from './events.js';
+import { lazy } from './lazy.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
 import { createRenewer, expiredSession, expiredToken, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
@@ -38,13 +39,9 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   const storage = () => (stores ??= openStorages(cfg.storage, warn));
   let session: SessionRecord | null = null;
   let fromTabs: SessionRecord | null = null;
-  let engine: Promise<Engine> | null = null;
-  const loadEngine = (): Promise<Engine> =>
-    (engine ??= import('./engine.js').then(
-      (m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) }),
-      // A chunk that failed to load (offline, a deploy) is tried again next time.
-      (cause: unknown) => ((engine = null), loadFailed(cause)),
-    ));
+  const loadEngine = lazy<Engine>(() =>
+    import('./engine.js').then((m) => ({ ...m, keys: m.createKeyStore(cfg.publicKeyUrls, cfg.timeout, warn, m.keyCache(storage().tokens, cfg)) })),
+  );
   const here = (): string => globalThis.location?.href ?? cfg.callbackUrl;
   const navigate = (url: string): void => (cfg.navigate ? cfg.navigate(url) : globalThis.location.assign(url));
 
@@ -178,12 +175,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   }
 
   // AWS credentials from an identity pool: a chunk of its own, loaded on the first call.
-  let aws: Promise<Credentials> | null = null;
-  const credentials = (): Promise<Credentials> =>
-    (aws ??= import('./credentials.js').then(
-      (m) => m.createCredentials(cfg, api),
-      (cause: unknown) => ((aws = null), loadFailed(cause)), // tried again next time
-    ));
+  const credentials = lazy<Credentials>(() => import('./credentials.js').then((m) => m.createCredentials(cfg, api)));
 
   /** A token of `kind`, renewed first when it is due (or `force`); `login_required` when it can't be had. */
   async function token(kind: TokenKind, force = false): Promise<string> {
@@ -233,11 +225,12 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
 
   const internals: Internals = { cfg, endpoints, storage, subscribe: state.subscribe, emit: events.emit, session: () => session, navigate, prepare, finish, leave, token };
   /** An optional feature (features.ts): an app that never calls one downloads none of it. */
-  const lazy = <K extends keyof Features>(name: K, ...args: FeatureArgs<K>): ReturnType<Features[K]> =>
-    import('./features.js').then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args), loadFailed) as ReturnType<Features[K]>;
+  const features = lazy(() => import('./features.js'));
+  const feature = <K extends keyof Features>(name: K, ...args: FeatureArgs<K>): ReturnType<Features[K]> =>
+    features().then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args)) as ReturnType<Features[K]>;
   // Idle sign-out and sessionEnding: loaded with idleTimeout or the first sessionEnding listener.
   let idle: Promise<(() => void) | void> | null = null;
-  const watch = () => (idle ??= lazy('watchIdle').catch(warn)); // a failed load: said with debug
+  const watch = () => (idle ??= feature('watchIdle').catch(warn)); // a failed load: said with debug
 
   const api: CognitoAuth = {
     getState: state.getState,
@@ -250,7 +243,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
         if (cfg.idleTimeout) watch();
         if (!isCallback()) return restore();
         // A popup sign-in's callback (its state starts "p."): hand the URL to the opener, exchange nothing here.
-        if (/[?&]state=p\./.test(here())) return (await lazy('relay'), state.getState());
+        if (/[?&]state=p\./.test(here())) return (await feature('relay'), state.getState());
         try {
           const { returnTo, appState } = await handleCallback();
           return { ...state.getState(), returnTo, appState };
@@ -268,11 +261,11 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     isCallback,
     signIn: async (options = {}) => navigate(await prepare(options)),
     // The popup opens now, inside the user's click: one opened after an await is blocked.
-    signInWithPopup: (options) => lazy('signInWithPopup', open('', '', 'popup'), options),
-    fetchUserInfo: () => lazy('fetchUserInfo'),
-    signUp: (options) => lazy('signUp', options),
-    forgotPassword: (options) => lazy('forgotPassword', options),
-    switchAccount: (options) => lazy('switchAccount', options),
+    signInWithPopup: (options) => feature('signInWithPopup', open('', '', 'popup'), options),
+    fetchUserInfo: () => feature('fetchUserInfo'),
+    signUp: (options) => feature('signUp', options),
+    forgotPassword: (options) => feature('forgotPassword', options),
+    switchAccount: (options) => feature('switchAccount', options),
     handleCallback,
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),

@@ -56,10 +56,8 @@ const KNOWN = new Set<string>([
 ]);
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
-const REFUSED: Record<string, string> = {
-  clientSecret: 'a browser app is a public client and cannot keep a secret; use an app client without a secret',
-  secret: 'a browser app is a public client and cannot keep a secret; use an app client without a secret',
-};
+const PUBLIC = 'a browser app is a public client and cannot keep a secret: use an app client without one';
+const REFUSED: Record<string, string> = { clientSecret: PUBLIC, secret: PUBLIC };
 
 export const PROMPTS: readonly Prompt[] = ['none', 'login', 'consent', 'select_account'];
 const ALGS: readonly TokenValidationAlgorithm[] = ['RS256', 'RS384', 'RS512'];
@@ -167,7 +165,7 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   for (const key of Object.keys(raw)) {
     if (key in REFUSED && raw[key] !== undefined && raw[key] !== '') throw configError(key, REFUSED[key] as string);
     if (key === 'responseType' && raw[key] !== undefined && raw[key] !== 'code') {
-      throw configError(key, 'only "code" (Authorization Code + PKCE) is supported; the implicit flow exposes tokens in URLs');
+      throw configError(key, 'only "code" (with PKCE): the implicit flow puts tokens in URLs');
     }
     if (key === 'disablePkce' && raw[key] === true) throw configError(key, 'PKCE is always on for a public client');
     if (!KNOWN.has(key) && key !== 'responseType' && key !== 'disablePkce' && !(key in REFUSED)) {

@@ -23,7 +23,7 @@ export function createEndpoints(cfg: NormalizedConfig): () => Promise<Endpoints>
     const { origin, host } = new URL(authorize); // Cognito's hosted-UI domain
     // Pools made before hosted UIs existed name the issuer's own host: there is no sign-in page there.
     if (host === new URL(cfg.authority).host) {
-      throw configError('domain', 'the user pool has no hosted-UI (managed login) domain: add one to the pool in Cognito and set domain to it');
+      throw configError('domain', 'the pool has no hosted-UI domain: add one in Cognito and set domain to it');
     }
     const derived = domainEndpoints(origin);
     return {

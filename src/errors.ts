@@ -79,8 +79,3 @@ export const isAuthError = (e: unknown, ...codes: AuthErrorCode[]): e is AuthErr
  */
 export const isUserRefusal = (e: unknown): e is AuthError =>
   isAuthError(e, 'principal_domain_forbidden', 'email_not_verified', 'principal_claim_missing');
-
-/** A chunk of the SDK that failed to load (offline, a new deploy) is a network fault. */
-export const loadFailed = (cause: unknown): never => {
-  throw new AuthError('network_error', 'a part of the SDK could not be loaded', { cause });
-};

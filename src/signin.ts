@@ -69,7 +69,7 @@ export async function buildSignIn(
   const identityProvider = optString('identityProvider', options.identityProvider);
   const idpIdentifier = optString('idpIdentifier', options.idpIdentifier);
   if (identityProvider && idpIdentifier) {
-    throw configError('signIn.identityProvider', 'give identityProvider or idpIdentifier, never both (Cognito refuses both)');
+    throw configError('signIn.identityProvider', 'identityProvider and idpIdentifier exclude each other (Cognito refuses both)');
   }
   const scope = options.scopes === undefined ? cfg.scope : scopeString('signIn.scopes', options.scopes);
   const tx: TransactionRecord = {

@@ -40,7 +40,7 @@ describe('signIn builds Cognito’s authorize URL and makes no request when doma
   });
 
   it.each([
-    ['identityProvider and idpIdentifier together', { identityProvider: 'Google', idpIdentifier: 'example.com' }, /never both/],
+    ['identityProvider and idpIdentifier together', { identityProvider: 'Google', idpIdentifier: 'example.com' }, /exclude each other/],
     ['returnTo on another origin', { returnTo: 'https://evil.example.com/steal' }, /returnTo/],
     ['a protocol-relative returnTo', { returnTo: '//evil.example.com/x' }, /returnTo/],
     ['a javascript: returnTo', { returnTo: 'javascript:alert(1)' }, /returnTo/],
