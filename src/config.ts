@@ -33,6 +33,7 @@ export interface NormalizedConfig {
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
+  idleTimeout?: number;
   identityPoolId?: string;
   customRoleArn?: string;
 }
@@ -50,7 +51,7 @@ const KNOWN = new Set<string>([
   'authority', 'issuers', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
-  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
+  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'idleTimeout',
   'adminEmails', 'allowedDomains', 'identityPoolId', 'customRoleArn',
 ]);
 
@@ -231,6 +232,7 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    idleTimeout: seconds('idleTimeout', raw.idleTimeout),
     // The identity pool's fields, by the shapes AWS documents for them.
     identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
     customRoleArn: shaped('customRoleArn', /^arn:/, 'an IAM role ARN'),

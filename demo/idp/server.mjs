@@ -88,6 +88,7 @@ export async function startIdp(options = {}) {
     refreshTokenTtl: positiveInt('refreshTokenTtl', options.refreshTokenTtl, 30 * 24 * 3600),
     sessionTtl: positiveInt('sessionTtl', options.sessionTtl, 3600),
     rotateRefreshTokens: !!options.rotateRefreshTokens,
+    crossOriginOpenerPolicy: options.crossOriginOpenerPolicy !== false,
     // Behaviours of real Cognito pools, switched on for tests and demos (README.md, "Switches").
     switches: {
       rotationMovesAuthTime: !!options.rotationMovesAuthTime,
@@ -155,6 +156,8 @@ export async function startIdp(options = {}) {
     }
     provider.use(async (ctx, next) => {
       ctx.set('X-Frame-Options', 'DENY'); // the hosted pages cannot be framed, like Cognito's
+      // Cognito's pages send this too: a popup that reaches them loses its opener (and `closed` reads true there).
+      if (settings.crossOriginOpenerPolicy) ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
       await next();
     });
     provider.use(cognitoRoutes({ provider, isOriginLive, settings, users, publicJwks, issuer, counters, log }));
