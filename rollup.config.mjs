@@ -1,4 +1,5 @@
 import { existsSync, copyFileSync, rmSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -14,6 +15,11 @@ const coreImport = {
     if (importer && /src[\\/](react|vue)[\\/]/.test(importer) && source.startsWith('../')) return { id: 'cognito-spa-auth', external: true };
     return null;
   },
+};
+/** The script tag loads no chunks: it takes the optional features directly, without their lazy entry. */
+const eagerFeatures = {
+  name: 'eager-features',
+  resolveId: (source, importer) => (source === './features.js' && /src[\\/]client\.ts$/.test(importer ?? '') ? resolvePath('src/features-eager.ts') : null),
 };
 /** The test kit imports the package's public API as the package itself; its own helpers (and the
  * small state store and emitter it shares with the core's sources) are bundled into it. */
@@ -64,7 +70,7 @@ export default [
   { input: testingInput, external, plugins: [testingCoreImport, ts()], output: outputs },
   {
     input: 'src/iife.ts',
-    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    plugins: [eagerFeatures, resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/cognito-auth.iife.js', format: 'iife', name: 'CognitoAuth', inlineDynamicImports: true, sourcemap: true },
   },
   {

@@ -11,10 +11,12 @@ import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
 import { openStorages, type SessionRecord } from './store.js';
-import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignOutReason, User } from './types.js';
+import type { AuthState, CallbackResult, InitResult, CognitoAuth, CognitoAuthConfig, SignInOptions, SignOutReason, User } from './types.js';
 import { toUser } from './user.js';
 import { completeCallback, type Engine } from './callback.js';
 import type { Credentials } from './credentials.js';
+import type { Endpoints } from './config.js';
+import type { FeatureArgs, Features, Internals } from './internals.js';
 
 /**
  * Create a client for one Cognito app client. Validates the config synchronously
@@ -152,14 +154,16 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
   };
 
   let initP: Promise<InitResult> | null = null;
+  const finish = (url: string): Promise<CallbackResult> =>
+    completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
+      .then((r) => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }));
   const callbacks = new Map<string, Promise<CallbackResult>>();
   function handleCallback(url: string = here()): Promise<CallbackResult> {
     // The same callback URL handled twice at once (e.g. React StrictMode) is one exchange.
     let p = callbacks.get(url);
     if (!p) {
       state.dispatch({ type: 'loading' });
-      p = completeCallback({ cfg, url, txStore: storage().transactions, endpoints, loadEngine })
-        .then((r): CallbackResult => ({ user: adopt(r.record, 'signedIn'), returnTo: r.returnTo, appState: r.appState }))
+      p = finish(url)
         .catch((e: unknown) => {
           const err = e instanceof AuthError ? e : new AuthError('token_request_failed', 'the callback failed', { cause: e });
           state.dispatch({ type: 'failed', error: err });
@@ -199,15 +203,47 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     }
   }
 
+  /** A new sign-in transaction, kept for the callback; the URL of `/oauth2/authorize` or of `at(endpoints)`. */
+  async function prepare(options: SignInOptions, at?: (e: Endpoints) => string, statePrefix?: string): Promise<string> {
+    const eps = await endpoints();
+    const { url, tx } = await buildSignIn(cfg, at ? { ...eps, authorize: at(eps) } : eps, options, here(), statePrefix);
+    rec.putTransaction(storage().transactions, cfg.clientId, tx);
+    storage().transactions.remove(outKey); // a sign-in starts: the user's sign-out is over
+    return url;
+  }
+
+  /** Sign out here (refresh token revoked, best effort), then go to `target`, else Cognito's /logout to `returnTo`. */
+  async function leave(reason: SignOutReason, returnTo?: string, target?: (e: Endpoints) => Promise<string>): Promise<void> {
+    const r = session;
+    // Cognito can't be reached: still forget the tokens here.
+    const eps = await endpoints().catch((e: unknown) => (end(reason), Promise.reject(e)));
+    const url = target ? await target(eps) : logoutUrl(cfg, eps, returnTo);
+    if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
+    end(reason);
+    navigate(url);
+  }
+
+  const internals: Internals = { cfg, endpoints, storage, subscribe: state.subscribe, emit: events.emit, session: () => session, navigate, prepare, finish, leave, token };
+  /** An optional feature (features.ts): an app that never calls one downloads none of it. */
+  const features = lazy(() => import('./features.js'));
+  const feature = <K extends keyof Features>(name: K, ...args: FeatureArgs<K>): ReturnType<Features[K]> =>
+    features().then((m) => (m[name] as (c: Internals, ...a: unknown[]) => unknown)(internals, ...args)) as ReturnType<Features[K]>;
+  // Idle sign-out and sessionEnding: loaded with idleTimeout or the first sessionEnding listener.
+  let idle: Promise<(() => void) | void> | null = null;
+  const watch = () => (idle ??= feature('watchIdle').catch(warn)); // a failed load: said with debug
+
   const api: CognitoAuth = {
     getState: state.getState,
     subscribe: state.subscribe,
-    on: events.on,
+    on: (event, listener) => (event === 'sessionEnding' && watch(), events.on(event, listener)),
     init() {
       return (initP ??= (async () => {
         rec.pruneTransactions(storage().transactions, cfg.clientId);
         tabs();
+        if (cfg.idleTimeout) watch();
         if (!isCallback()) return restore();
+        // A popup sign-in's callback (its state starts "p."): hand the URL to the opener, exchange nothing here.
+        if (/[?&]state=p\./.test(here())) return (await feature('relay'), state.getState());
         try {
           const { returnTo, appState } = await handleCallback();
           return { ...state.getState(), returnTo, appState };
@@ -223,32 +259,20 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       })());
     },
     isCallback,
-    async signIn(options = {}) {
-      const { url, tx } = await buildSignIn(cfg, await endpoints(), options, here());
-      rec.putTransaction(storage().transactions, cfg.clientId, tx);
-      storage().transactions.remove(outKey);
-      navigate(url);
-    },
+    signIn: async (options = {}) => navigate(await prepare(options)),
+    // The popup opens now, inside the user's click: one opened after an await is blocked.
+    signInWithPopup: (options) => feature('signInWithPopup', open('', '', 'popup'), options),
+    fetchUserInfo: () => feature('fetchUserInfo'),
+    signUp: (options) => feature('signUp', options),
+    forgotPassword: (options) => feature('forgotPassword', options),
+    switchAccount: (options) => feature('switchAccount', options),
     handleCallback,
     getUser: () => state.getState().user,
     getAccessToken: (options) => token('accessToken', options?.forceRefresh === true),
     getIdToken: () => token('idToken'),
     getAwsCredentials: (options) => credentials().then((c) => c.getAwsCredentials(options)),
     getIdentityId: () => credentials().then((c) => c.getIdentityId()),
-    async signOut(options = {}) {
-      const r = session;
-      let eps;
-      try {
-        eps = await endpoints();
-      } catch (e) {
-        end('user'); // Cognito can't be reached: still forget the tokens here
-        throw e;
-      }
-      const target = logoutUrl(cfg, eps, options.returnTo);
-      if (r?.refreshToken) await revoke(cfg, eps, r.refreshToken, warn); // best effort
-      end('user');
-      navigate(target);
-    },
+    signOut: (options = {}) => leave('user', options.returnTo),
     reset() {
       // The browser storages this config does not use too: a former config may have left tokens there.
       const others = typeof cfg.storage === 'string' ? Object.values(openStorages('local', warn)) : [];
@@ -256,6 +280,7 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
       end('reset');
     },
     destroy() {
+      void idle?.then((stop) => stop?.());
       renewer.stop();
       channel?.close();
       channel = null;

@@ -33,6 +33,7 @@ export interface NormalizedConfig {
   timeout: number;
   navigate?: (url: string) => void;
   debug: boolean;
+  idleTimeout?: number;
   identityPoolId?: string;
   customRoleArn?: string;
 }
@@ -51,12 +52,12 @@ export const KNOWN = new Set<string>([
   'authority', 'issuers', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
-  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug',
+  'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'idleTimeout',
   'adminEmails', 'allowedDomains', 'identityPoolId', 'customRoleArn',
 ]);
 
 /** Fields only the browser client has a use for (the server refuses them as unknown). */
-export const BROWSER_ONLY: readonly string[] = ['storage', 'silentRenew', 'navigate', 'identityPoolId', 'customRoleArn'];
+export const BROWSER_ONLY: readonly string[] = ['storage', 'silentRenew', 'navigate', 'identityPoolId', 'customRoleArn', 'idleTimeout'];
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
 const PUBLIC = 'a browser app is a public client and cannot keep a secret: use an app client without one';
@@ -241,6 +242,7 @@ export function normalizeConfig(
     timeout,
     navigate: raw.navigate as NormalizedConfig['navigate'],
     debug: bool('debug', raw.debug, false),
+    idleTimeout: seconds('idleTimeout', raw.idleTimeout),
     // The identity pool's fields, by the shapes AWS documents for them.
     identityPoolId: shaped('identityPoolId', /^[\w-]+:[\da-f-]+$/, '"{region}:{uuid}"'),
     customRoleArn: shaped('customRoleArn', /^arn:/, 'an IAM role ARN'),

@@ -13,6 +13,10 @@ export type AuthErrorCode =
   | 'login_required'
   | 'session_expired'
   | 'network_error'
+  | 'popup_blocked'
+  | 'popup_closed'
+  | 'popup_timeout'
+  | 'userinfo_failed'
   | 'identity_pool_refused'
   /** The backend-for-frontend client (`cognito-spa-auth/bff`) has no such capability: the tokens stay on the server. */
   | 'unsupported';

@@ -50,13 +50,15 @@ const optString = (field: string, v: unknown): string | undefined => {
 
 /**
  * Build Cognito's `/oauth2/authorize` URL (code + PKCE S256 + state + nonce) and the
- * transaction to keep until the callback. Makes no network request.
+ * transaction to keep until the callback. Makes no network request. `statePrefix` marks the
+ * state (`p.` for a popup sign-in: its callback page hands the URL to the opener).
  */
 export async function buildSignIn(
   cfg: NormalizedConfig,
   endpoints: Endpoints,
   options: SignInOptions,
   here: string,
+  statePrefix = '',
 ): Promise<{ url: string; tx: TransactionRecord }> {
   for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw configError(`signIn.${key}`, 'unknown option');
   const prompt = checkPrompt('signIn.prompt', options.prompt) ?? cfg.prompt;
@@ -72,7 +74,7 @@ export async function buildSignIn(
   const scope = options.scopes === undefined ? cfg.scope : scopeString('signIn.scopes', options.scopes);
   const tx: TransactionRecord = {
     v: STORE_VERSION,
-    state: randomString(),
+    state: statePrefix + randomString(),
     nonce: randomString(),
     codeVerifier: randomString(48),
     redirectUri: cfg.callbackUrl,

@@ -51,6 +51,12 @@ export interface CognitoAuthConfig {
   /** Log refusals and fallbacks with `console.warn` (never tokens). */
   debug?: boolean;
   /**
+   * Seconds without user activity (pointer, keys, wheel, touch, the tab shown again) in any tab
+   * sharing the storage, after which the user is signed out (`signedOut` reason `idle`). Off when
+   * absent or 0.
+   */
+  idleTimeout?: number;
+  /**
    * `{region}:{uuid}` of a Cognito identity pool: enables `getAwsCredentials()` and `getIdentityId()`,
    * from Cognito Identity in that region (`https://cognito-identity.{region}.amazonaws.com/`), or,
    * when `authority` is on loopback (a local IdP such as demo/idp), at the authority's origin.
@@ -134,7 +140,7 @@ export interface AuthState {
   readonly error: AuthError | null;
   /**
    * `true` while unauthenticated because the user signed out with `signOut()` in this tab, until
-   * the next `signIn()` (absent otherwise); it survives the reload that Cognito's `/logout` causes. The adapters show
+   * the next sign-in starts (absent otherwise); it survives the reload that Cognito's `/logout` causes. The adapters show
    * the signed-out state then instead of sending the user straight back to sign-in.
    */
   readonly signedOut?: boolean;
@@ -165,7 +171,8 @@ export type SignOutReason =
   | 'session_expired'
   | 'token_expired'
   | 'other_tab'
-  | 'reset';
+  | 'reset'
+  | 'idle';
 
 export interface AuthEventMap {
   signedIn: { user: User };
@@ -173,6 +180,11 @@ export interface AuthEventMap {
   tokensRenewed: { user: User; expiresAt: number };
   renewFailed: { error: AuthError; willRetry: boolean };
   sessionExpired: { error: AuthError };
+  /**
+   * Every second in the last minute before the session ends (`idleTimeout` or `sessionExpiry`),
+   * with the seconds left; `secondsLeft: null` when user activity called the idle end off.
+   */
+  sessionEnding: { secondsLeft: number | null; reason: 'idle' | 'session_expired' };
 }
 export type AuthEventName = keyof AuthEventMap;
 
@@ -193,6 +205,19 @@ export interface CognitoAuth {
   /** The user's identity id in `identityPoolId` (one `GetId` per user, kept beside the session). */
   getIdentityId(): Promise<string>;
   signOut(options?: SignOutOptions): Promise<void>;
+  /**
+   * Sign in in a popup window, from a user gesture (a click handler): the page keeps its state and
+   * gets the user. `popup_blocked`, `popup_closed`, `popup_timeout`; the callback page must run `init()`.
+   */
+  signInWithPopup(options?: SignInOptions): Promise<User>;
+  /** Cognito's `/oauth2/userInfo` for the signed-in user, `"true"`/`"false"` turned into booleans. */
+  fetchUserInfo(): Promise<Record<string, unknown>>;
+  /** Go to Cognito's sign-up page; it finishes through the callback like a sign-in. */
+  signUp(options?: SignInOptions): Promise<void>;
+  /** Go to Cognito's forgot-password page; it finishes through the callback like a sign-in. */
+  forgotPassword(options?: SignInOptions): Promise<void>;
+  /** Sign out here (refresh token revoked), then Cognito's sign-in page again through `/logout`. */
+  switchAccount(options?: SignInOptions): Promise<void>;
   /** Clear every key the SDK owns (tokens, transactions) and become unauthenticated. */
   reset(): void;
   destroy(): void;

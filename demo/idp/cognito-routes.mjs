@@ -3,7 +3,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { explainRefusal } from './explain.mjs';
-import { createLoginRoute, renderErrorPage } from './login-page.mjs';
+import { createLoginRoute, renderErrorPage, SCREEN_COOKIE } from './login-page.mjs';
 import { userInfoClaims } from './users.mjs';
 
 const CORS_PATHS = new Set(['/oauth2/token', '/oauth2/revoke', '/oauth2/userInfo']);
@@ -103,6 +103,24 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
       return;
     }
     errorPage(ctx, 400, 'invalid_request', missing, details);
+  }
+
+  /**
+   * Cognito's /signup and /forgotPassword: /oauth2/authorize's parameters, another first page (the
+   * sign-up or the forgot-password form), the same end at the callback.
+   */
+  function accountPage(ctx, screen) {
+    const q = ctx.query;
+    if (q.client_id !== settings.clientId || !settings.redirectUris.includes(q.redirect_uri)) {
+      errorPage(ctx, 400, 'invalid_request', q.client_id === settings.clientId ? 'redirect_mismatch' : 'Client does not exist.');
+      return;
+    }
+    ctx.cookies.set(SCREEN_COOKIE, screen, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 15 * 60 * 1000 });
+    const next = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (typeof v === 'string') next.set(k, v);
+    next.set('prompt', 'login'); // the form even over a live session
+    ctx.set('Cache-Control', 'no-store');
+    ctx.redirect(`/oauth2/authorize?${next}`);
   }
 
   async function userInfo(ctx) {
@@ -220,6 +238,7 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
     if (path === '/oauth2/token' && ctx.method === 'POST' && settings.switches.stallTokenReplies > 0) return stall(ctx);
     if (path === '/oauth2/authorize' && settings.switches.nextAuthorizeError) return errorWithoutState(ctx);
     if (path === '/logout' && ctx.method === 'GET') return logout(ctx);
+    if ((path === '/signup' || path === '/forgotPassword') && ctx.method === 'GET') return accountPage(ctx, path === '/signup' ? 'signup' : 'forgot');
     if (path === '/oauth2/userInfo') return userInfo(ctx);
     if (path.startsWith('/login/')) return loginRoute(ctx);
     if (!PROVIDER_PATHS.some((re) => re.test(path))) {

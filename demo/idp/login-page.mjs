@@ -1,4 +1,5 @@
 // The hosted sign-in page of the local user pool, and the interaction routes behind it.
+import { renderAccountPage, SCREENS, submitAccountForm } from './account-pages.mjs';
 
 const STYLE = `
   *{box-sizing:border-box}
@@ -15,8 +16,12 @@ const STYLE = `
   button:hover{background:#eb5f07}
   .error{background:#fdf3f1;border:1px solid #d13212;color:#d13212;padding:8px 10px;border-radius:4px;margin:0 0 8px}
   .hint{color:#545b64;font-size:.85rem;margin-top:18px}
+  .notice{background:#f1faff;border:1px solid #0073bb;padding:8px 10px;border-radius:4px;margin:0 0 8px}
   .details dt{font-weight:600;margin-top:10px}.details dd{margin:2px 0 0;font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
 `;
+
+/** Which page `/login/{uid}` shows first, set by `/signup` and `/forgotPassword`. */
+export const SCREEN_COOKIE = 'cognito_screen';
 
 export function escapeHtml(value) {
   return String(value ?? '').replace(/[&<>"]/g, (c) => ({
@@ -24,7 +29,7 @@ export function escapeHtml(value) {
   })[c]);
 }
 
-function page(title, body) {
+export function page(title, body) {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -41,9 +46,9 @@ ${body}
 </html>`;
 }
 
-export function renderLoginPage({ action, username = '', error, hint }) {
+export function renderLoginPage({ action, username = '', error, hint, notice }) {
   return page('Sign in', `<h1>Sign in</h1>
-${error ? `<p class="error" role="alert" id="loginErrorMessage">${escapeHtml(error)}</p>` : ''}
+${error ? `<p class="error" role="alert" id="loginErrorMessage">${escapeHtml(error)}</p>` : ''}${notice ? `<p class="notice" role="status">${escapeHtml(notice)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}" novalidate>
   <label for="signInFormUsername">Username</label>
   <input id="signInFormUsername" name="username" type="text" autocomplete="username" autocapitalize="none"
@@ -52,6 +57,7 @@ ${error ? `<p class="error" role="alert" id="loginErrorMessage">${escapeHtml(err
   <input id="signInFormPassword" name="password" type="password" autocomplete="current-password" required${username ? ' autofocus' : ''}>
   <button type="submit" name="signInSubmitButton" value="Sign in">Sign in</button>
 </form>
+<p class="hint"><a href="${escapeHtml(action)}?screen=forgot">Forgot your password?</a> · Need an account? <a href="${escapeHtml(action)}?screen=signup">Sign up</a></p>
 ${hint ? `<p class="hint">${escapeHtml(hint)}</p>` : ''}`);
 }
 
@@ -125,12 +131,27 @@ export function createLoginRoute({ provider, users, log }) {
 
     const action = `/login/${uid}`;
     if (ctx.method === 'GET') {
-      html(ctx, 200, renderLoginPage({ action, hint, username: details.params.login_hint ?? '' }));
+      // /signup and /forgotPassword lead here with a cookie saying which page comes first.
+      const screen = ctx.query.screen ?? ctx.cookies.get(SCREEN_COOKIE);
+      ctx.cookies.set(SCREEN_COOKIE, null, { path: '/' });
+      const body = screen === 'signup' || screen === 'forgot'
+        ? renderAccountPage(screen, { action }) : renderLoginPage({ action, hint, username: details.params.login_hint ?? '' });
+      html(ctx, 200, body);
       return;
     }
 
     const form = await readForm(ctx.req);
-    const user = users.authenticate(form.username, form.password);
+    let user;
+    if (SCREENS.has(form.screen)) {
+      const next = submitAccountForm(users, form, action, log);
+      if (next.html) {
+        html(ctx, 200, next.html);
+        return;
+      }
+      user = next.user; // a confirmed sign-up is signed in
+    } else {
+      user = users.authenticate(form.username, form.password);
+    }
     if (!user) {
       log('sign-in refused for', JSON.stringify(form.username ?? ''));
       html(ctx, 200, renderLoginPage({ action, hint, username: form.username ?? '', error: 'Incorrect username or password.' }));

@@ -53,6 +53,11 @@ export interface IdpOptions {
   sessionTtl?: number;
   /** Refresh-token rotation (each refresh returns a new refresh token, the old one dies). Default false. */
   rotateRefreshTokens?: boolean;
+  /**
+   * Send `Cross-Origin-Opener-Policy: same-origin` as Cognito's hosted pages do (a popup reaching
+   * them loses its opener). Default true; false to keep popups attached.
+   */
+  crossOriginOpenerPolicy?: boolean;
   /** Default 'us-east-1'. */
   region?: string;
   /** Default 'us-east-1_LocalPool'. */

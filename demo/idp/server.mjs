@@ -95,6 +95,7 @@ export async function startIdp(options = {}) {
     sessionTtl: positiveInt('sessionTtl', options.sessionTtl, 3600),
     rotateRefreshTokens: !!options.rotateRefreshTokens,
     confidentialClients: (options.confidentialClients ?? CONFIDENTIAL_CLIENTS).map((c) => ({ ...c })),
+    crossOriginOpenerPolicy: options.crossOriginOpenerPolicy !== false,
     // Behaviours of real Cognito pools, switched on for tests and demos (README.md, "Switches").
     switches: {
       rotationMovesAuthTime: !!options.rotationMovesAuthTime,
@@ -162,6 +163,8 @@ export async function startIdp(options = {}) {
     }
     provider.use(async (ctx, next) => {
       ctx.set('X-Frame-Options', 'DENY'); // the hosted pages cannot be framed, like Cognito's
+      // Cognito's pages send this too: a popup that reaches them loses its opener (and `closed` reads true there).
+      if (settings.crossOriginOpenerPolicy) ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
       await next();
     });
     provider.use(cognitoRoutes({ provider, isOriginLive, settings, users, publicJwks, issuer, counters, log }));

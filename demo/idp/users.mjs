@@ -1,5 +1,5 @@
 // Demo users of the local user pool, and the claims Cognito puts in its tokens for them.
-import { createHash } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'Password1!';
 
@@ -65,10 +65,81 @@ export function createUserDirectory(users = DEMO_USERS, poolId = 'us-east-1_Loca
     },
     /** Cognito lets a user sign in with the username or (as an alias) the email, case-insensitively. */
     authenticate(login, password) {
-      const key = String(login ?? '').trim().toLowerCase();
-      if (!key) return undefined;
-      const user = list.find((u) => u.username.toLowerCase() === key || u.email?.toLowerCase() === key);
-      return user && user.password === password ? user : undefined;
+      const user = find(login);
+      return user && user.password === password && user.confirmed !== false ? user : undefined;
+    },
+    find,
+    ...accountFlows(list, find),
+  };
+
+  function find(login) {
+    const key = String(login ?? '').trim().toLowerCase();
+    return key ? list.find((u) => u.username.toLowerCase() === key || u.email?.toLowerCase() === key) : undefined;
+  }
+}
+
+/** Cognito's default password policy: 8 characters or more, with a lower and an upper case letter, a digit and a symbol. */
+export function passwordProblem(password) {
+  const p = String(password ?? '');
+  if (p.length < 8) return 'Password must have at least 8 characters.';
+  if (!/[a-z]/.test(p) || !/[A-Z]/.test(p)) return 'Password must have lower and upper case letters.';
+  if (!/[0-9]/.test(p)) return 'Password must have a number.';
+  if (!/[^A-Za-z0-9]/.test(p)) return 'Password must have a symbol.';
+  return undefined;
+}
+
+/**
+ * Sign-up with a confirmation code and password reset with a code, as the hosted UI does them.
+ * With no email to send, the code is handed back for the page to show. Each returns
+ * `{ error }` or what the next page needs.
+ */
+function accountFlows(list, find) {
+  const codes = new Map(); // username -> one-time code
+  const issue = (user) => {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    codes.set(user.username, code);
+    return code;
+  };
+  const take = (user, code) => {
+    const ok = !!user && codes.get(user.username) === String(code ?? '').trim();
+    if (ok) codes.delete(user.username);
+    return ok;
+  };
+  return {
+    /** A new, unconfirmed user (it cannot sign in before its code is confirmed). */
+    register({ username, email, password }) {
+      const name = String(username ?? '').trim();
+      const mail = String(email ?? '').trim();
+      if (!/^[\w.@+-]{1,128}$/.test(name)) return { error: 'Username can use letters, digits and . _ @ + - only.' };
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(mail)) return { error: 'Invalid email address format.' };
+      if (find(name) || find(mail)) return { error: 'An account with the given username or email already exists.' };
+      const problem = passwordProblem(password);
+      if (problem) return { error: problem };
+      const user = { username: name, email: mail, email_verified: false, confirmed: false, password, sub: randomUUID(), groups: [] };
+      list.push(user);
+      return { user, code: issue(user) };
+    },
+    /** Confirm a sign-up with its code: the email is then verified and the user can sign in. */
+    confirm(username, code) {
+      const user = find(username);
+      if (!take(user, code)) return { error: 'Invalid verification code provided, please try again.' };
+      Object.assign(user, { confirmed: true, email_verified: true });
+      return { user };
+    },
+    /** Start a password reset: a code for the user. */
+    forgot(username) {
+      const user = find(username);
+      if (!user || user.confirmed === false) return { error: 'Username/client id combination not found.' };
+      return { user, code: issue(user) };
+    },
+    /** Set a new password with the code from `forgot`. */
+    reset(username, code, password) {
+      const user = find(username);
+      const problem = passwordProblem(password);
+      if (problem) return { error: problem };
+      if (!take(user, code)) return { error: 'Invalid verification code provided, please try again.' };
+      user.password = password;
+      return { user };
     },
   };
 }

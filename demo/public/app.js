@@ -196,6 +196,27 @@
     busy($('sign-out'), auth.signOut()); // revokes the refresh token, then Cognito's /logout
   }
 
+  // The popup opens inside this click (before any await); this page keeps its state meanwhile.
+  function signInWithPopup() {
+    showError(null);
+    busy($('sign-in-popup'), auth.signInWithPopup());
+  }
+
+  function showUserInfo() {
+    showError(null);
+    busy($('user-info'), auth.fetchUserInfo().then(function (info) {
+      var pre = $('userinfo');
+      pre.hidden = false;
+      pre.textContent = JSON.stringify(info, null, 2);
+    }));
+  }
+
+  function showSessionEnding(e) {
+    var el = $('session-ending');
+    el.hidden = !e || e.secondsLeft === null;
+    el.textContent = el.hidden ? '' : (e.reason === 'idle' ? 'Signing you out for inactivity in ' : 'Your session ends in ') + e.secondsLeft + ' s';
+  }
+
   // ---- start ------------------------------------------------------------------------------
 
   function start() {
@@ -221,7 +242,12 @@
       logEvent('renewFailed', e.error.code + (e.willRetry ? ', will retry' : ''));
       showError(e.error);
     });
-    auth.on('signedOut', function (e) { logEvent('signedOut', e.reason); });
+    auth.on('signedOut', function (e) {
+      logEvent('signedOut', e.reason);
+      showSessionEnding(null);
+      $('userinfo').hidden = true;
+    });
+    auth.on('sessionEnding', showSessionEnding);
     auth.on('sessionExpired', function (e) {
       logEvent('sessionExpired', e.error.code);
       showError(e.error);
@@ -235,6 +261,11 @@
       $('call-api').addEventListener('click', callApi);
     }
     $('sign-out').addEventListener('click', signOut);
+    $('sign-in-popup').addEventListener('click', signInWithPopup);
+    $('sign-up').addEventListener('click', function () { busy($('sign-up'), auth.signUp()); });
+    $('forgot-password').addEventListener('click', function () { busy($('forgot-password'), auth.forgotPassword()); });
+    $('switch-account').addEventListener('click', function () { busy($('switch-account'), auth.switchAccount()); });
+    $('user-info').addEventListener('click', showUserInfo);
     $('aws').hidden = !config.identityPoolId; // the card needs an identity pool in the config
     $('aws-get').addEventListener('click', awsCredentials);
     auth.on('signedOut', function () {

@@ -19,14 +19,6 @@ export interface CognitoBffClientConfig {
 
 /** {@link CognitoAuth}, plus `fetch` for the app's own server (its proxy and routes). */
 export interface CognitoBffClient extends CognitoAuth {
-  /** Cognito's sign-up page, through the server's login route; it finishes at the callback like a sign-in. */
-  signUp(options?: SignInOptions): Promise<void>;
-  /** Cognito's forgot-password page, likewise. */
-  forgotPassword(options?: SignInOptions): Promise<void>;
-  /** The server ends the session (revoking), then Cognito's /logout shows its sign-in page for the next user. */
-  switchAccount(options?: SignInOptions): Promise<void>;
-  /** `unsupported`: the sign-in runs on the server, in the page's own window. */
-  signInWithPopup(options?: SignInOptions): Promise<User>;
   /**
    * `fetch()` for same-origin URLs, with the CSRF header the server requires. A 401 rejects with
    * `AuthError('login_required')` (and, when the server says the session ended, signs out here).
@@ -161,6 +153,7 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
       go((await call<{ url: string }>('/switch', { method: 'POST', body: JSON.stringify({ returnTo: here(), ...options }) }).finally(() => end('user'))).url);
     },
     signInWithPopup: () => unsupported('signInWithPopup'),
+    fetchUserInfo: () => call('/userinfo'), // the server asks Cognito with the session's access token
     handleCallback: () => unsupported('handleCallback'),
     getUser: user,
     // Without exposeAccessToken the server answers `unsupported` (call APIs with auth.fetch() then).

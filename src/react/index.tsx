@@ -1,7 +1,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, SignInOptions, SignOutOptions } from '../types.js';
+import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, SignInOptions, SignOutOptions, User } from '../types.js';
 
 const AuthContext = createContext<CognitoAuth | null>(null);
 
@@ -75,6 +75,12 @@ export interface UseAuthResult extends AuthState {
   signIn(options?: SignInOptions): Promise<void>;
   signOut(options?: SignOutOptions): Promise<void>;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** Call it in the click handler itself: the popup must open inside the user's gesture. */
+  signInWithPopup(options?: SignInOptions): Promise<User>;
+  fetchUserInfo(): Promise<Record<string, unknown>>;
+  signUp(options?: SignInOptions): Promise<void>;
+  forgotPassword(options?: SignInOptions): Promise<void>;
+  switchAccount(options?: SignInOptions): Promise<void>;
   /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
   getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
   getIdentityId(): Promise<string>;
@@ -107,6 +113,11 @@ export function useAuth(): UseAuthResult {
       signIn: (options?: SignInOptions) => auth.signIn(options),
       signOut: (options?: SignOutOptions) => auth.signOut(options),
       getAccessToken: (options?: GetAccessTokenOptions) => auth.getAccessToken(options),
+      signInWithPopup: (options?: SignInOptions) => auth.signInWithPopup(options),
+      fetchUserInfo: () => auth.fetchUserInfo(),
+      signUp: (options?: SignInOptions) => auth.signUp(options),
+      forgotPassword: (options?: SignInOptions) => auth.forgotPassword(options),
+      switchAccount: (options?: SignInOptions) => auth.switchAccount(options),
       getAwsCredentials: (options?: GetAwsCredentialsOptions) => auth.getAwsCredentials(options),
       getIdentityId: () => auth.getIdentityId(),
       auth,
@@ -148,7 +159,7 @@ export function RequireAuth(props: RequireAuthProps): ReactNode {
   const { status, error, signedOut, signIn, auth } = useAuth();
   const signingIn = useRef(false); // survives StrictMode's second effect run: one redirect only
   // signOut() leaves for Cognito's /logout: a sign-in redirect must not race it.
-  useEffect(() => auth.on('signedOut', ({ reason }) => void (reason === 'user' && (signingIn.current = true))), [auth]);
+  useEffect(() => auth.on('signedOut', ({ reason }) => void ((reason === 'user' || reason === 'idle') && (signingIn.current = true))), [auth]);
   const stay = signedOut && !signInAfterSignOut;
   useEffect(() => {
     if (status !== 'unauthenticated' || !redirect || stay || signingIn.current) return;

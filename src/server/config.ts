@@ -32,7 +32,9 @@ const REFUSED: Record<string, string> = {
       k,
       /^(identityPoolId|customRoleArn)$/.test(k)
         ? "AWS credentials from an identity pool are for browser-only apps (the BFF's page holds no ID token to get them with)"
-        : "a browser client's option; the BFF keeps the session in an HttpOnly cookie or its store",
+        : k === 'idleTimeout'
+          ? 'idle sign-out watches the page: the browser-only client does it (with a BFF, sessionExpiry bounds the session)'
+          : "a browser client's option; the BFF keeps the session in an HttpOnly cookie or its store",
     ]),
   ),
 };

@@ -1,7 +1,9 @@
 import { createEndpoints } from '../endpoints.js';
 import { AuthError } from '../errors.js';
 import { createKeyStore } from '../keys.js';
+import type { Internals } from '../internals.js';
 import { logoutUrl } from '../signout.js';
+import { fetchUserInfo } from '../userinfo.js';
 import { readJsonBody } from './body.js';
 import { refreshRecord, revokeToken } from './cognito.js';
 import { normalizeBffConfig } from './config.js';
@@ -65,6 +67,34 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
     return json(200, { accessToken: c.stored.r.accessToken, expiresAt: c.stored.r.expiresAt }, c.setCookies);
   }
 
+  /**
+   * `GET {basePath}/userinfo`: Cognito's `/oauth2/userInfo` for the session, by the browser SDK's
+   * own `fetchUserInfo`, given the parts of the client's internals it uses (config, endpoints,
+   * session, token) over this request's session.
+   */
+  async function userInfo(req: Request): Promise<Response> {
+    let c = await sessions.current(req);
+    if (!c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), c.setCookies, c.signedOut);
+    const internals: Pick<Internals, 'cfg' | 'endpoints' | 'session' | 'token'> = {
+      cfg,
+      endpoints,
+      session: () => c.stored?.r ?? null,
+      async token(_kind, force) {
+        if (force) {
+          const renewed = await sessions.current(req, true); // the token was refused before its expiry
+          if (!renewed.stored) throw renewed.error ?? new AuthError('login_required', 'signed out meanwhile');
+          c = renewed;
+        }
+        return (c.stored as NonNullable<typeof c.stored>).r.accessToken;
+      },
+    };
+    try {
+      return json(200, await fetchUserInfo(internals as Internals), c.setCookies);
+    } catch (e) {
+      return errorJson(asAuthError(e, 'userInfo'), c.setCookies);
+    }
+  }
+
   async function logout(req: Request): Promise<Response> {
     let target: string;
     try {
@@ -116,6 +146,8 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
           return guarded(req, 'GET', () => session(req));
         case '/logout':
           return guarded(req, 'POST', () => logout(req));
+        case '/userinfo':
+          return guarded(req, 'GET', () => userInfo(req));
         case '/switch':
           return guarded(req, 'POST', () => flows.switchAccount(req));
         case '/token':

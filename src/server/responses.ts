@@ -30,6 +30,7 @@ const STATUS: Partial<Record<string, number>> = {
   invalid_config: 400,
   network_error: 503,
   token_request_failed: 502,
+  userinfo_failed: 502,
   unsupported: 403,
 };
 

@@ -69,7 +69,10 @@ const parse = (url: string, base?: URL): URL | null => {
   }
 };
 
-const ACTIONS = ['init', 'signIn', 'handleCallback', 'getAccessToken', 'getIdToken', 'getAwsCredentials', 'getIdentityId', 'signOut', 'reset', 'destroy'] as const;
+const ACTIONS = [
+  'init', 'signIn', 'handleCallback', 'getAccessToken', 'getIdToken', 'getAwsCredentials', 'getIdentityId', 'signOut', 'reset', 'destroy',
+  'signInWithPopup', 'fetchUserInfo', 'signUp', 'forgotPassword', 'switchAccount',
+] as const;
 
 /**
  * Create a fake client for an app's unit tests: render components in each auth state, then drive
@@ -91,6 +94,11 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
   let initP: Promise<InitResult> | null = null;
   let callbackP: Promise<CallbackResult> | null = null;
 
+  function checkSignIn(o: SignInOptions = {}): void {
+    if (o.returnTo !== undefined && parse(o.returnTo, callbackUrl)?.origin !== callbackUrl.origin) {
+      throw new AuthError('invalid_config', 'returnTo must be a same-origin path or URL');
+    }
+  }
   const defaultError = (): AuthError => options.error ?? new AuthError('token_request_failed', 'the callback failed (test)');
   function signInAs(who: string | Partial<User> | undefined = options.user): User {
     user = testUser(who);
@@ -176,11 +184,14 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth {
       const u = parse(url);
       return !!u && u.origin === callbackUrl.origin && u.pathname === callbackUrl.pathname && u.searchParams.has('state') && (u.searchParams.has('code') || u.searchParams.has('error'));
     },
-    async signIn(o: SignInOptions = {}) {
-      if (o.returnTo !== undefined && parse(o.returnTo, callbackUrl)?.origin !== callbackUrl.origin) {
-        throw new AuthError('invalid_config', 'returnTo must be a same-origin path or URL');
-      }
-    },
+    signIn: async (o) => checkSignIn(o),
+    // The popup completes at once, as the options' user; the links never navigate, like signIn().
+    signInWithPopup: async (o) => (checkSignIn(o), signInAs()),
+    signUp: async (o) => checkSignIn(o),
+    forgotPassword: async (o) => checkSignIn(o),
+    switchAccount: async (o) => (checkSignIn(o), endSession('user')),
+    // The user's claims stand for Cognito's /oauth2/userInfo reply.
+    fetchUserInfo: () => (user ? Promise.resolve({ ...user.claims }) : Promise.reject(new AuthError('login_required', 'not signed in'))),
     handleCallback,
     getUser: () => state.getState().user,
     getAccessToken: (o) => token('access', o?.forceRefresh === true),

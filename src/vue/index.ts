@@ -81,6 +81,12 @@ export interface UseAuthReturn {
   signIn(options?: SignInOptions): Promise<void>;
   signOut(options?: SignOutOptions): Promise<void>;
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** Call it in the click handler itself: the popup must open inside the user's gesture. */
+  signInWithPopup(options?: SignInOptions): Promise<User>;
+  fetchUserInfo(): Promise<Record<string, unknown>>;
+  signUp(options?: SignInOptions): Promise<void>;
+  forgotPassword(options?: SignInOptions): Promise<void>;
+  switchAccount(options?: SignInOptions): Promise<void>;
   /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
   getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
   getIdentityId(): Promise<string>;
@@ -117,6 +123,11 @@ export function useAuth(client?: CognitoAuth): UseAuthReturn {
     signIn: (options) => auth.signIn(options),
     signOut: (options) => auth.signOut(options),
     getAccessToken: (options) => auth.getAccessToken(options),
+    signInWithPopup: (options) => auth.signInWithPopup(options),
+    fetchUserInfo: () => auth.fetchUserInfo(),
+    signUp: (options) => auth.signUp(options),
+    forgotPassword: (options) => auth.forgotPassword(options),
+    switchAccount: (options) => auth.switchAccount(options),
     getAwsCredentials: (options) => auth.getAwsCredentials(options),
     getIdentityId: () => auth.getIdentityId(),
     auth,

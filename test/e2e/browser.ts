@@ -44,7 +44,14 @@ export interface E2EBrowser {
  * Playwright takes the profile as `launchPersistentContext`'s directory, which it passes as
  * `--user-data-dir`.
  */
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; executablePath?: string } = {}): Promise<E2EBrowser> {
+export interface LaunchOptions {
+  viewport?: { width: number; height: number };
+  executablePath?: string;
+  /** Playwright defaults to leave out, e.g. `--disable-popup-blocking` to have Chromium's popup blocker. */
+  ignoreDefaultArgs?: string[];
+}
+
+export async function launchBrowser(options: LaunchOptions = {}): Promise<E2EBrowser> {
   const executablePath = options.executablePath ?? CHROMIUM;
   if (!existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: install it with \`apt-get update && apt-get install -y chromium\` (CI's .ci/run does this)`);
@@ -60,6 +67,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
       deviceScaleFactor: 1,
       locale: 'en-US',
       timezoneId: 'UTC',
+      ignoreDefaultArgs: options.ignoreDefaultArgs,
     });
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
@@ -158,7 +166,10 @@ export function refreshGrants(page: Page): Request[] {
  * A demo (on free ports) and a fresh Chromium per test, both stopped after it; the test fails on
  * any CSP violation. Call once at the top of a test file; `start()` in each test.
  */
-export function demoPerTest(defaults: DemoOptions = {}): (options?: DemoOptions) => Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
+export function demoPerTest(
+  defaults: DemoOptions = {},
+  browserOptions: LaunchOptions = {},
+): (options?: DemoOptions) => Promise<{ demo: Demo; idp: LocalIdp; b: E2EBrowser }> {
   let demo: Demo | undefined;
   let b: E2EBrowser | undefined;
   afterEach(async () => {
@@ -173,7 +184,7 @@ export function demoPerTest(defaults: DemoOptions = {}): (options?: DemoOptions)
   });
   return async (options = {}) => {
     demo = await startDemo({ port: 0, issuerPort: 0, domainPort: 0, log: false, ...defaults, ...options, config: { ...defaults.config, ...options.config } });
-    b = await launchBrowser();
+    b = await launchBrowser(browserOptions);
     if (!demo.idp) throw new Error('expected the local pool');
     return { demo, idp: demo.idp, b };
   };

@@ -120,6 +120,12 @@ describe('cognito-spa-auth/bff', () => {
     expect(later).not.toHaveProperty('returnTo');
   });
 
+  it("fetchUserInfo(): Cognito's userInfo through the server", async () => {
+    const { auth } = await signedIn();
+    await auth.init();
+    expect(await auth.fetchUserInfo()).toMatchObject({ email: 'alice@example.com', email_verified: true });
+  });
+
   it('no token in the page unless the server exposes it', async () => {
     const { auth } = await signedIn();
     await auth.init();
@@ -182,6 +188,7 @@ describe('cognito-spa-auth/bff', () => {
     expect(auth.getState()).toMatchObject({ status: 'unauthenticated', signedOut: true });
     expect(events).toEqual(['signedIn', 'signedOut:user']);
     await expect(auth.signInWithPopup()).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(auth.fetchUserInfo()).rejects.toMatchObject({ code: 'login_required' }); // signed out by the switch
   });
 
   it("init() shows why the server's callback failed (once), as an AuthError", async () => {

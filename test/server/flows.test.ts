@@ -203,6 +203,19 @@ describe('what real pools do, on renew', () => {
   });
 });
 
+describe('userInfo through the BFF', () => {
+  it("GET {basePath}/userinfo answers Cognito's /oauth2/userInfo for the session, by the SDK's own fetchUserInfo", async () => {
+    const b = new AppBrowser(bffFor(idp));
+    await b.signIn('/auth/login', 'alice');
+    const res = await b.call('/auth/userinfo');
+    expect(res.status).toBe(200);
+    const info = await body(res);
+    expect(info).toMatchObject({ sub: idp.users.find((u) => u.username === 'alice')!.sub, email: 'alice@example.com', email_verified: true });
+    expect(idp.requests.at(-1)).toMatchObject({ host: 'domain', method: 'GET', path: '/oauth2/userInfo' });
+    expect((await new AppBrowser(b.bff).call('/auth/userinfo')).status).toBe(401);
+  });
+});
+
 describe('getSession(req), for the app server', () => {
   it("gives the signed-in request's user and tokens, null otherwise", async () => {
     const bff = bffFor(idp);

@@ -183,7 +183,7 @@ describe('cookies', () => {
 });
 
 describe('cross-site requests', () => {
-  const ROUTES: Array<[string, string]> = [['GET', '/auth/session'], ['POST', '/auth/logout'], ['POST', '/auth/switch'], ['GET', '/auth/token'], ['GET', '/api/x'], ['POST', '/api/x']];
+  const ROUTES: Array<[string, string]> = [['GET', '/auth/session'], ['POST', '/auth/logout'], ['POST', '/auth/switch'], ['GET', '/auth/userinfo'], ['GET', '/auth/token'], ['GET', '/api/x'], ['POST', '/api/x']];
   let b: AppBrowser;
   beforeAll(async () => {
     b = new AppBrowser(bffFor(idp, { exposeAccessToken: true, proxy: { '/api': 'http://127.0.0.1:9/' } }));

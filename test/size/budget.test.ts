@@ -18,6 +18,10 @@ const gzip = (bytes: Uint8Array): number => gzipSync(bytes, { level: 9 }).length
  * None may be in what a sign-in app loads; each must be in a lazy chunk of its own.
  */
 const LAZY_CAPABILITIES: Record<string, string> = {
+  'popup sign-in (src/popup.ts)': 'popup_blocked',
+  'userInfo (src/userinfo.ts)': 'userinfo_failed',
+  'hosted-UI links (src/links.ts)': '/forgotPassword',
+  'idle sign-out (src/idle.ts)': 'pointerdown',
   'AWS credentials (identity pools)': 'AWSCognitoIdentityService.',
 };
 
