@@ -47,17 +47,13 @@ export interface Endpoints {
   userInfo: string;
 }
 
-/** The fields of the browser client's config (the server takes these but the browser-only ones). */
-export const KNOWN = new Set<string>([
+const KNOWN = new Set<string>([
   'authority', 'issuers', 'clientId', 'callbackUrl', 'domain', 'logoutUrl', 'publicKeyUrls', 'tokenValidationAlgorithm',
   'scopes', 'prompt', 'maxAge', 'maxClockSkew', 'sessionExpiry', 'storage', 'silentRenew', 'renewLeadTime',
   'jwtPrincipalClaims', 'jwtPrincipalClaimsMapping', 'adminPrincipals', 'principalDomain',
   'enforcePrincipalDomain', 'requestTimeout', 'navigate', 'debug', 'idleTimeout',
   'adminEmails', 'allowedDomains', 'identityPoolId', 'customRoleArn',
 ]);
-
-/** Fields only the browser client has a use for (the server refuses them as unknown). */
-export const BROWSER_ONLY: readonly string[] = ['storage', 'silentRenew', 'navigate', 'identityPoolId', 'customRoleArn', 'idleTimeout'];
 
 /** Fields of OpenMetadata's Cognito config that a browser must refuse, and why. */
 const PUBLIC = 'a browser app is a public client and cannot keep a secret: use an app client without one';
@@ -163,22 +159,16 @@ function mapping(value: unknown): Array<[string, string]> {
  * Validate a user's config and fill in the defaults.
  * Throws `AuthError('invalid_config')` naming the first wrong field.
  */
-export function normalizeConfig(
-  input: CognitoAuthConfig,
-  // The server (cognito-spa-auth/server) validates its config with this too: its own fields accepted,
-  // the browser-only ones refused; it checks its further fields itself.
-  accepts: (key: string) => boolean = (key) => KNOWN.has(key),
-  refused: Record<string, string> = REFUSED,
-): NormalizedConfig {
+export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   if (!input || typeof input !== 'object') throw configError('(root)', 'an object is expected');
   const raw = input as unknown as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (key in refused && raw[key] !== undefined && raw[key] !== '') throw configError(key, refused[key] as string);
+    if (key in REFUSED && raw[key] !== undefined && raw[key] !== '') throw configError(key, REFUSED[key] as string);
     if (key === 'responseType' && raw[key] !== undefined && raw[key] !== 'code') {
       throw configError(key, 'only "code" (with PKCE): the implicit flow puts tokens in URLs');
     }
     if (key === 'disablePkce' && raw[key] === true) throw configError(key, 'PKCE is always on for a public client');
-    if (!accepts(key) && key !== 'responseType' && key !== 'disablePkce' && !(key in refused)) {
+    if (!KNOWN.has(key) && key !== 'responseType' && key !== 'disablePkce' && !(key in REFUSED)) {
       throw configError(key, 'unknown field');
     }
   }

@@ -1,4 +1,4 @@
-import { BROWSER_ONLY, KNOWN, checkUrl, configError, normalizeConfig, type NormalizedConfig } from '../config.js';
+import { checkUrl, configError, normalizeConfig, type NormalizedConfig } from '../config.js';
 import type { CognitoAuthConfig } from '../types.js';
 import type { ClientAuthenticationMethod, CognitoBffConfig, SessionStore } from './types.js';
 
@@ -24,19 +24,12 @@ const SERVER_FIELDS = new Set(['clientSecret', 'clientAuthenticationMethod', 'se
 const METHODS: readonly ClientAuthenticationMethod[] = ['client_secret_basic', 'client_secret_post'];
 const MIN_SECRET = 32;
 
-/** What the server refuses, and why. */
-const REFUSED: Record<string, string> = {
+/** Fields of the browser's config that mean nothing on the server, and why; refused here. */
+const BROWSER_ONLY: Record<string, string> = {
+  ...Object.fromEntries(['storage', 'silentRenew', 'navigate'].map((k) => [k, "a browser client's option; the BFF keeps the session in an HttpOnly cookie or its store"])),
+  ...Object.fromEntries(['identityPoolId', 'customRoleArn'].map((k) => [k, "AWS credentials from an identity pool are for browser-only apps (the BFF's page holds no ID token to get them with)"])),
+  idleTimeout: 'idle sign-out watches the page: the browser-only client does it (with a BFF, sessionExpiry bounds the session)',
   secret: 'the BFF names it clientSecret',
-  ...Object.fromEntries(
-    BROWSER_ONLY.map((k) => [
-      k,
-      /^(identityPoolId|customRoleArn)$/.test(k)
-        ? "AWS credentials from an identity pool are for browser-only apps (the BFF's page holds no ID token to get them with)"
-        : k === 'idleTimeout'
-          ? 'idle sign-out watches the page: the browser-only client does it (with a BFF, sessionExpiry bounds the session)'
-          : "a browser client's option; the BFF keeps the session in an HttpOnly cookie or its store",
-    ]),
-  ),
 };
 
 /** A path such as `/auth` or `/api/v1`: no trailing slash, no empty or dot segments, nothing to decode. */
@@ -57,9 +50,11 @@ function isStore(s: unknown): s is SessionStore {
  * own fields. Throws `AuthError('invalid_config')` naming the first wrong field.
  */
 export function normalizeBffConfig(input: CognitoBffConfig): BffSettings {
-  // The browser's own validation, with the server's fields accepted and the browser-only ones refused.
-  const cfg = normalizeConfig(input as unknown as CognitoAuthConfig, (k) => (KNOWN.has(k) && !BROWSER_ONLY.includes(k)) || SERVER_FIELDS.has(k), REFUSED);
+  if (!input || typeof input !== 'object') throw configError('(root)', 'an object is expected');
   const raw = input as unknown as Record<string, unknown>;
+  for (const [key, why] of Object.entries(BROWSER_ONLY)) if (raw[key] !== undefined) throw configError(key, why);
+  // The browser client's own validation of every shared field (the server's own are checked below).
+  const cfg = normalizeConfig(Object.fromEntries(Object.entries(raw).filter(([k]) => !SERVER_FIELDS.has(k))) as unknown as CognitoAuthConfig);
   if (typeof raw.clientSecret !== 'string' || !raw.clientSecret.trim()) {
     throw configError('clientSecret', "the app client's secret is required: the BFF is a confidential client");
   }
