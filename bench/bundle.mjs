@@ -35,10 +35,11 @@ export const TARGETS = {
 };
 
 /**
- * The lazy chunks of this SDK that a sign-in app loads (token exchange and verification). Every
+ * The lazy chunks of this SDK that a sign-in app loads (building the sign-in, the token exchange and
+ * verification). Every
  * other lazy chunk is a capability (AWS credentials, popup, ...) that only an app calling it loads.
  */
-export const SIGN_IN_LAZY = /^engine-/;
+export const SIGN_IN_LAZY = /^(engine|signin)-/;
 
 /** Sizes of one file's bytes: raw, gzip -9, brotli at max quality. */
 export function compressedSizes(code) {

@@ -3,7 +3,7 @@ import { AuthError } from './errors.js';
 import { postGrant } from './http.js';
 import type { KeyStore } from './keys.js';
 import { takeTransaction } from './records.js';
-import { sameOriginPath } from './signin.js';
+import { sameOriginPath } from './return-to.js';
 import type { SafeStorage, SessionRecord } from './store.js';
 
 /** The lazily loaded engine module, with the key store of this client. */

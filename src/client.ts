@@ -7,7 +7,6 @@ import { lazy } from './lazy.js';
 import { decodeClaims } from './jwt.js';
 import * as rec from './records.js';
 import { createRenewer, expiredSession, expiredToken, isValid, needsRenew, sessionOver, type TokenKind } from './renew.js';
-import { buildSignIn } from './signin.js';
 import { logoutUrl, revoke } from './signout.js';
 import { createStateStore } from './state.js';
 import { openStorages, type SessionRecord } from './store.js';
@@ -203,9 +202,11 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
     }
   }
 
+  // Building a sign-in: its own chunk, prefetched by init() when nobody is signed in.
+  const signin = lazy(() => import('./signin.js'));
   /** A new sign-in transaction, kept for the callback; the URL of `/oauth2/authorize` or of `at(endpoints)`. */
   async function prepare(options: SignInOptions, at?: (e: Endpoints) => string, statePrefix?: string): Promise<string> {
-    const eps = await endpoints();
+    const [eps, { buildSignIn }] = await Promise.all([endpoints(), signin()]);
     const { url, tx } = await buildSignIn(cfg, at ? { ...eps, authorize: at(eps) } : eps, options, here(), statePrefix);
     rec.putTransaction(storage().transactions, cfg.clientId, tx);
     storage().transactions.remove(outKey); // a sign-in starts: the user's sign-out is over
@@ -256,7 +257,10 @@ export function createCognitoAuth(config: CognitoAuthConfig): CognitoAuth {
           }
         }
         return state.getState();
-      })());
+      })().then((r) => {
+        if (r.status !== 'authenticated') signin().catch(() => undefined); // ready for the sign-in click
+        return r;
+      }));
     },
     isCallback,
     signIn: async (options = {}) => navigate(await prepare(options)),

@@ -1,6 +1,11 @@
+/**
+ * Building a sign-in: the authorize URL and its transaction. A chunk of its own, loaded on first
+ * use and prefetched by init() when nobody is signed in, so a sign-in click still makes no request.
+ */
 import { checkPrompt, configError, scopeString, type Endpoints, type NormalizedConfig } from './config.js';
 import { b64urlEncode, randomString, sha } from './jwt.js';
 import { STORE_VERSION, type TransactionRecord } from './store.js';
+import { sameOriginPath } from './return-to.js';
 import type { SignInOptions } from './types.js';
 
 const OPTION_KEYS = new Set(['returnTo', 'prompt', 'maxAge', 'identityProvider', 'idpIdentifier', 'loginHint', 'lang', 'scopes', 'appState']);
@@ -18,28 +23,6 @@ function appStateOf(value: unknown): unknown {
   if (value === undefined) return undefined;
   if (json === undefined || json.length > APP_STATE_MAX) throw configError('signIn.appState', `JSON of at most ${APP_STATE_MAX} characters is expected`);
   return JSON.parse(json) as unknown;
-}
-
-/**
- * Resolve `returnTo` against the current page; only the same origin is accepted, and it is kept
- * as a path that stays on the origin under every reading. URL parsing collapses dot segments and
- * turns `\` into `/`, so a same-origin URL can still have a path such as `//evil.example/x`,
- * which `location.assign` and routers read as another site: leading slashes are collapsed to one.
- */
-export function sameOriginPath(returnTo: string | undefined, here: string): string {
-  const base = new URL(here);
-  let target: URL | null = null;
-  try {
-    target = new URL(returnTo ?? here, base);
-  } catch {
-    /* refused below */
-  }
-  // "//evil.example", "\\evil.example" and "javascript:" resolve to another (or an opaque) origin;
-  // "blob:https://app/..." has this origin but is no page of it.
-  if (!target || target.origin !== base.origin || target.protocol !== base.protocol) {
-    throw configError('signIn.returnTo', `"${returnTo}" is not a path or URL of this origin (${base.origin})`);
-  }
-  return `/${(target.pathname + target.search + target.hash).replace(/^[/\\]+/, '')}`;
 }
 
 const optString = (field: string, v: unknown): string | undefined => {

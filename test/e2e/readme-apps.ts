@@ -150,7 +150,16 @@ export async function walkThrough(page: Page, idp: LocalIdp, app: ServedApp, o: 
   await page.goto(`${app.origin}${deepLink}`);
   if (o.clickToSignIn) {
     await statusBecomes(page, 'unauthenticated');
-    await page.click('#sign-in');
+    // The click goes straight to the hosted UI: no request of any kind first (the sign-in code
+    // was prefetched by init() while the page showed the signed-out state).
+    await page.waitForLoadState('networkidle');
+    const sent: string[] = [];
+    const onRequest = (r: { url(): string }): void => void sent.push(r.url());
+    page.on('request', onRequest);
+    await Promise.all([page.waitForURL((u) => u.href.startsWith(idp.domain)), page.click('#sign-in')]);
+    page.off('request', onRequest);
+    expect(sent[0]).toMatch(new RegExp(`^${idp.domain}/oauth2/authorize\\?`));
+    expect(sent.filter((u) => !u.startsWith(idp.domain))).toEqual([]);
   }
   await signInOnHostedUi(page, idp, app);
   await statusBecomes(page, /Signed in as alice/);
