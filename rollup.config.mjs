@@ -45,6 +45,10 @@ const adapters = [
   ['vue', 'src/vue/index.ts'],
 ].filter(([, file]) => existsSync(file));
 const adapterInput = Object.fromEntries(adapters);
+// The backend-for-frontend: its server (Node, Bun, Deno, edge: web-standard Request/Response, no
+// browser global) and its browser client. Built with the core, so the three share one AuthError.
+const coreInput = { index: 'src/index.ts', server: 'src/server/index.ts', bff: 'src/bff/index.ts' };
+
 /** CommonJS consumers get the same types under a .d.cts name (for TypeScript's node16 resolution). */
 const copyCts = (names) => ({
   name: 'copy-cts',
@@ -61,7 +65,7 @@ const outputs = [
 export default [
   // 'strict': the package's entry exports its public API only; code it shares with the lazy engine
   // chunk goes to a chunk of its own.
-  { input: { index: 'src/index.ts' }, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'strict' },
+  { input: coreInput, external, plugins: [ts()], output: outputs, preserveEntrySignatures: 'strict' },
   ...(adapters.length ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, ts()], output: outputs }] : []),
   { input: testingInput, external, plugins: [testingCoreImport, ts()], output: outputs },
   {
@@ -69,9 +73,15 @@ export default [
     plugins: [eagerFeatures, resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
     output: { file: 'dist/cognito-auth.iife.js', format: 'iife', name: 'CognitoAuth', inlineDynamicImports: true, sourcemap: true },
   },
-  { input: { index: 'src/index.ts' }, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
+  {
+    // The BFF client from a script tag (demo:bff): the same global, `window.CognitoAuth`.
+    input: 'src/bff/iife.ts',
+    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    output: { file: 'dist/cognito-bff.iife.js', format: 'iife', name: 'CognitoAuth', sourcemap: true },
+  },
+  { input: coreInput, external, plugins: [dts({ tsconfig: './tsconfig.build.json' })], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' } },
   ...(adapters.length
-    ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts(['index', ...Object.keys(adapterInput)])], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
+    ? [{ input: adapterInput, external: adapterExternal, plugins: [coreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts([...Object.keys(coreInput), ...Object.keys(adapterInput)])], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', paths } }]
     : []),
   { input: testingInput, external, plugins: [testingCoreImport, dts({ tsconfig: './tsconfig.build.json' }), copyCts(['testing'])], output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' } },
 ];

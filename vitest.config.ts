@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/idp/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/size/**/*.test.ts', 'test/package/**/*.test.ts'],
+          include: ['test/idp/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/size/**/*.test.ts', 'test/package/**/*.test.ts', 'test/server/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -83,3 +83,23 @@ export interface Demo {
 export const DEMO_SDK_CONFIG: Readonly<{ jwtPrincipalClaimsMapping: string[]; adminPrincipals: string[] }>;
 export function contentSecurityPolicy(connectOrigins: string[]): string;
 export function startDemo(options?: DemoOptions): Promise<Demo>;
+
+/** A file the demo server sends: where it is, its type, and whether `npm run build` makes it. */
+export interface DemoFile {
+  file: string;
+  type: string;
+  build?: boolean;
+}
+export const FILES: Readonly<Record<string, DemoFile>>;
+/** What serve() answers from: the page's config, its CSP, and the files (default FILES). */
+export interface PageState {
+  ready: boolean;
+  config: unknown;
+  csp: string;
+  files?: Record<string, DemoFile>;
+}
+export function serve(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, state: PageState): Promise<void>;
+/** A whole number from the environment variable `name`, or `fallback`; anything else exits with a message. */
+export function envInt(name: string, fallback: number | undefined): number | undefined;
+/** Stop the demo (once) on Ctrl+C or SIGTERM, then exit. */
+export function stopOnSignals(demo: { stop(): Promise<void> }): void;

@@ -25,7 +25,7 @@ import { listen } from './listen.mjs';
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 /** The files the server knows; every other GET is the SPA fallback (index.html). */
-const FILES = {
+export const FILES = {
   '/': { file: here('./public/index.html'), type: 'text/html; charset=utf-8' },
   '/index.html': { file: here('./public/index.html'), type: 'text/html; charset=utf-8' },
   '/app.js': { file: here('./public/app.js'), type: 'text/javascript; charset=utf-8' },
@@ -169,7 +169,11 @@ export async function startDemo(options = {}) {
   }
 }
 
-async function serve(req, res, state) {
+/**
+ * Answer a GET of the page: `/config.js` from `state.config`, the files of `state.files` (default
+ * FILES), index.html for any other path; every response with `state.csp`.
+ */
+export async function serve(req, res, state) {
   const headers = {
     'Content-Security-Policy': state.csp,
     'X-Content-Type-Options': 'nosniff',
@@ -194,7 +198,8 @@ async function serve(req, res, state) {
     send(200, 'text/javascript; charset=utf-8', configScript(state.config));
     return;
   }
-  const entry = FILES[pathname] ?? FILES['/'];
+  const files = state.files ?? FILES;
+  const entry = files[pathname] ?? files['/'];
   let body;
   try {
     body = await readFile(entry.file);
@@ -206,19 +211,35 @@ async function serve(req, res, state) {
   send(200, entry.type, body);
 }
 
+/** A whole number from the environment variable `name`, or `fallback`; anything else exits with a message. */
+export function envInt(name, fallback) {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`${name} must be a whole number, got ${JSON.stringify(v)}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** Stop the demo (once) on Ctrl+C or SIGTERM, then exit. */
+export function stopOnSignals(demo) {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      await demo.stop();
+      process.exit(0);
+    });
+  }
+}
+
 /** `node demo/serve.mjs`: fixed ports, settings from the environment. */
 async function main() {
   const env = process.env;
-  const int = (name, fallback) => {
-    const v = env[name];
-    if (v === undefined || v === '') return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) {
-      console.error(`${name} must be a whole number, got ${JSON.stringify(v)}`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const int = envInt;
   const real = env.COGNITO_AUTHORITY || env.COGNITO_CLIENT_ID || env.COGNITO_DOMAIN;
   if (real && !(env.COGNITO_AUTHORITY && env.COGNITO_CLIENT_ID && env.COGNITO_DOMAIN)) {
     console.error('Set all of COGNITO_AUTHORITY, COGNITO_CLIENT_ID and COGNITO_DOMAIN to use a real user pool (or none for the local one).');
@@ -273,16 +294,7 @@ async function main() {
     console.log(`  and the sign-out URL ${config.logoutUrl}, and have no client secret.`);
   }
   console.log('\nCtrl+C to stop.');
-
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, async () => {
-      if (stopping) return;
-      stopping = true;
-      await demo.stop();
-      process.exit(0);
-    });
-  }
+  stopOnSignals(demo);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -17,7 +17,9 @@ export type AuthErrorCode =
   | 'popup_closed'
   | 'popup_timeout'
   | 'userinfo_failed'
-  | 'identity_pool_refused';
+  | 'identity_pool_refused'
+  /** The backend-for-frontend client (`cognito-spa-auth/bff`) has no such capability: the tokens stay on the server. */
+  | 'unsupported';
 
 /** Extra data an {@link AuthError} may carry, depending on its code. */
 export interface AuthErrorDetails {

@@ -76,7 +76,7 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
     const q = ctx.query;
     const missing = "Required String parameter 'redirect_uri' is not present";
     const details = explainRefusal(q, settings, 'logout'); // what was sent and what is allowed
-    if (q.client_id !== settings.clientId) {
+    if (q.client_id !== settings.clientId && !settings.confidentialClients.some((c) => c.clientId === q.client_id)) {
       errorPage(ctx, 400, 'invalid_request', q.client_id ? 'Client does not exist.' : missing, details);
       return;
     }
@@ -163,6 +163,11 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
   /** Shape oidc-provider's replies like Cognito's once it has answered. */
   function reshape(ctx) {
     const { path } = ctx;
+    if ((path === '/oauth2/token' || path === '/oauth2/revoke') && ctx.method === 'POST') {
+      // How the client authenticated (tests check that a confidential client sends its secret as configured).
+      const method = ctx.get('Authorization') ? 'client_secret_basic' : ctx.oidc?.params?.client_secret ? 'client_secret_post' : 'none';
+      counters.clientAuth.push({ path, clientId: ctx.oidc?.client?.clientId, method, status: ctx.status });
+    }
     if (path === '/oauth2/token' && ctx.body && typeof ctx.body === 'object') {
       const refreshError = settings.switches.refreshError;
       if (ctx.status === 200 && refreshError && ctx.oidc?.params?.grant_type === 'refresh_token') {

@@ -62,6 +62,8 @@ export interface IdpOptions {
   region?: string;
   /** Default 'us-east-1_LocalPool'. */
   poolId?: string;
+  /** Confidential app clients (with a secret). Default {@link CONFIDENTIAL_CLIENTS}: one for each method. */
+  confidentialClients?: ConfidentialClient[];
   /** Replace the demo users. */
   users?: DemoUser[];
   /** Log requests and errors to the console. Default false (silent). */
@@ -80,6 +82,21 @@ export interface IdpOptions {
   credentialsTtl?: number;
   /** Roles a GetCredentialsForIdentity may ask for as CustomRoleArn. Default none. */
   customRoleArns?: string[];
+}
+
+export interface ConfidentialClient {
+  clientId: string;
+  clientSecret: string;
+  /** The registered method; like Cognito, the pool accepts the secret either way. */
+  method: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** How a client authenticated at /oauth2/token or /oauth2/revoke. */
+export interface ClientAuthentication {
+  path: '/oauth2/token' | '/oauth2/revoke';
+  clientId: string | undefined;
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+  status: number;
 }
 
 export interface IdpRequest {
@@ -112,6 +129,9 @@ export interface LocalIdp {
   jwksUri: string;
   discoveryUrl: string;
   clientId: string;
+  confidentialClients: ConfidentialClient[];
+  /** Every client authentication at /oauth2/token and /oauth2/revoke, in order (a live list). */
+  clientAuth: ClientAuthentication[];
   region: string;
   poolId: string;
   redirectUris: string[];
@@ -141,4 +161,5 @@ export interface LocalIdp {
   setCredentialsLifetime?(seconds: number): void;
 }
 
+export const CONFIDENTIAL_CLIENTS: readonly ConfidentialClient[];
 export function startIdp(options?: IdpOptions): Promise<LocalIdp>;

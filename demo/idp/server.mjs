@@ -65,6 +65,12 @@ function issuerHandler({ poolId, discovery, jwks }) {
   };
 }
 
+/** The confidential app clients (with a secret) of the local pool, for a backend-for-frontend. */
+export const CONFIDENTIAL_CLIENTS = Object.freeze([
+  Object.freeze({ clientId: 'local-bff-client', clientSecret: 'local-bff-client-secret-5j1ggd6f0b0l4f2ahmq7bq3nk', method: 'client_secret_basic' }),
+  Object.freeze({ clientId: 'local-bff-post-client', clientSecret: 'local-bff-post-client-secret-8r2u6t1q9p3m0v', method: 'client_secret_post' }),
+]);
+
 /**
  * Start the local user pool. See README.md next to this file.
  * @param {import('./server.d.mts').IdpOptions} [options]
@@ -88,6 +94,7 @@ export async function startIdp(options = {}) {
     refreshTokenTtl: positiveInt('refreshTokenTtl', options.refreshTokenTtl, 30 * 24 * 3600),
     sessionTtl: positiveInt('sessionTtl', options.sessionTtl, 3600),
     rotateRefreshTokens: !!options.rotateRefreshTokens,
+    confidentialClients: (options.confidentialClients ?? CONFIDENTIAL_CLIENTS).map((c) => ({ ...c })),
     crossOriginOpenerPolicy: options.crossOriginOpenerPolicy !== false,
     // Behaviours of real Cognito pools, switched on for tests and demos (README.md, "Switches").
     switches: {
@@ -99,7 +106,7 @@ export async function startIdp(options = {}) {
   };
   const users = createUserDirectory(options.users ?? DEMO_USERS, poolId);
   const requests = [];
-  const counters = { revoked: 0 };
+  const counters = { revoked: 0, clientAuth: [] };
 
   let onIssuer = (_req, res) => sendJson(res, 503, { message: 'starting' });
   let onDomain = onIssuer;
@@ -175,6 +182,8 @@ export async function startIdp(options = {}) {
       jwksUri,
       discoveryUrl: `${issuer}/.well-known/openid-configuration`,
       clientId: settings.clientId,
+      confidentialClients: settings.confidentialClients.map((c) => ({ ...c })),
+      clientAuth: counters.clientAuth,
       region,
       poolId,
       redirectUris: [...settings.redirectUris],

@@ -132,7 +132,7 @@
 
   function renderPool() {
     var foot = $('pool');
-    foot.textContent = (demo.mode === 'local' ? 'Local user pool ' : 'Cognito user pool ') + config.authority +
+    foot.textContent = demo.footer || (demo.mode === 'local' ? 'Local user pool ' : 'Cognito user pool ') + config.authority +
       ' · client ' + config.clientId + ' · storage ' + (config.storage || 'session');
     if (demo.mode === 'local' && demo.users && demo.users.length) {
       var hint = $('users-hint');
@@ -167,6 +167,16 @@
     showError(null);
     // The token itself stays here: the page shows only what changed (claims and expiry).
     busy($('renew'), auth.getAccessToken({ forceRefresh: true }).then(function () { return undefined; }));
+  }
+
+  // The backend-for-frontend twin (demo/bff-serve.mjs): the page calls the API through the BFF's
+  // proxy, which adds the access token; the page never holds one.
+  function callApi() {
+    showError(null);
+    busy($('call-api'), auth.fetch(demo.api).then(function (r) { return r.json(); }).then(function (reply) {
+      setText('api-reply', JSON.stringify(reply, null, 2));
+      $('api-reply').hidden = false;
+    }));
   }
 
   /** The identity id and the expiry of the user's AWS credentials; the keys stay in the SDK. */
@@ -245,6 +255,11 @@
 
     document.getElementById('sign-in-form').addEventListener('submit', signIn);
     $('renew').addEventListener('click', renew);
+    if (demo.api) {
+      $('renew').hidden = true;
+      $('call-api').hidden = false;
+      $('call-api').addEventListener('click', callApi);
+    }
     $('sign-out').addEventListener('click', signOut);
     $('sign-in-popup').addEventListener('click', signInWithPopup);
     $('sign-up').addEventListener('click', function () { busy($('sign-up'), auth.signUp()); });
@@ -260,7 +275,7 @@
     setInterval(tick, 1000);
 
     logged.forEach(showEvent);
-    var callbackPath = new URL(config.callbackUrl).pathname;
+    var callbackPath = config.callbackUrl && new URL(config.callbackUrl).pathname; // none with a BFF: its server answers the callback
     auth.init().then(function (state) {
       render(state);
       // After a callback init() says where sign-in started (returnTo); a failed one stays on '/'.

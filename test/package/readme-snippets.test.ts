@@ -25,6 +25,8 @@ const SNIPPETS = [
   'examples/vue/App.vue',
   'examples/testing/react.test.tsx',
   'examples/testing/vue.test.ts',
+  'examples/bff/server.ts',
+  'examples/bff/main.ts',
 ];
 
 /** `<!-- snippet: path -->` followed by a fenced block: path -> the block's text. */

@@ -1,0 +1,12 @@
+export { createCognitoBff } from './handler.js';
+export { toNodeHandler } from './node.js';
+export { memoryStore } from './stores/memory.js';
+export { redisStore } from './stores/redis.js';
+export { fromOpenMetadataServerConfig } from './openmetadata.js';
+export { AuthError, isAuthError } from '../errors.js';
+export type { AuthErrorCode } from '../errors.js';
+export type { BffSession, ClientAuthenticationMethod, CognitoBff, CognitoBffConfig, SessionStore } from './types.js';
+export type { NodeHandler, NodeRequestLike, NodeResponseLike } from './node.js';
+export type { RedisClientLike, RedisStoreOptions } from './stores/redis.js';
+export type { OpenMetadataBffConfig, OpenMetadataServerOptions } from './openmetadata.js';
+export type { User } from '../types.js';

@@ -1,0 +1,54 @@
+/**
+ * Sign-ins in flight (state, nonce, PKCE verifier, returnTo), kept in one short-lived encrypted
+ * cookie between `GET {basePath}/login` and the callback. `SameSite=Lax`: the callback is a
+ * top-level navigation from Cognito's domain, on which a `Strict` cookie would not be sent.
+ */
+import { STORE_VERSION, type TransactionRecord } from '../store.js';
+import type { BffSettings } from './config.js';
+import { readChunked, readCookies, writeChunked } from './cookies.js';
+import type { Sealer } from './seal.js';
+
+const TX_COOKIE = 'cognito-tx';
+/** A sign-in older than this can no longer complete (the user walked away from the hosted UI). */
+export const TX_TTL_SECONDS = 3600;
+/** Sign-ins started in other tabs that stay valid meanwhile; older ones are dropped (and beyond this much JSON). */
+const MAX_PENDING = 3;
+const MAX_OTHERS_JSON = 2_000;
+
+const isTx = (t: unknown): t is TransactionRecord => {
+  const x = t as Partial<TransactionRecord> | null;
+  return !!x && x.v === STORE_VERSION && typeof x.state === 'string' && typeof x.nonce === 'string' && typeof x.codeVerifier === 'string' &&
+    typeof x.redirectUri === 'string' && typeof x.returnTo === 'string' && typeof x.createdAt === 'number' &&
+    (x.maxAge === undefined || typeof x.maxAge === 'number') && Math.floor(Date.now() / 1000) - x.createdAt < TX_TTL_SECONDS;
+};
+
+export function createTransactions(s: BffSettings, sealer: Sealer) {
+  async function pending(cookies: Map<string, string>): Promise<TransactionRecord[]> {
+    const token = readChunked(cookies, TX_COOKIE, s.secure);
+    const payload = token ? await sealer.open(token, 'transaction') : null;
+    return Array.isArray(payload?.txs) ? payload.txs.filter(isTx) : [];
+  }
+
+  /** The `Set-Cookie` values (chunks: an appState can be large) that keep `txs`, or clear them. */
+  async function write(cookies: Map<string, string>, txs: TransactionRecord[]): Promise<string[]> {
+    const value = txs.length ? await sealer.seal({ txs }, 'transaction', TX_TTL_SECONDS) : null;
+    return writeChunked(cookies, TX_COOKIE, value, { secure: s.secure, sameSite: 'Lax', maxAge: value ? TX_TTL_SECONDS : 0 });
+  }
+
+  return {
+    /** Keep `tx` beside the request's other (few, small) pending sign-ins; the `Set-Cookie` values. */
+    async put(req: Request, tx: TransactionRecord): Promise<string[]> {
+      const cookies = readCookies(req);
+      let size = 0;
+      const others = (await pending(cookies)).filter((t) => (size += JSON.stringify(t).length) <= MAX_OTHERS_JSON).slice(0, MAX_PENDING - 1);
+      return write(cookies, [tx, ...others]);
+    },
+    /** Take the sign-in of `state` out (it works once); null when unknown, used or expired. */
+    async take(req: Request, state: string): Promise<{ tx: TransactionRecord | null; setCookies: string[] }> {
+      const cookies = readCookies(req);
+      const txs = await pending(cookies);
+      const tx = txs.find((t) => t.state === state) ?? null;
+      return { tx, setCookies: await write(cookies, txs.filter((t) => t !== tx)) };
+    },
+  };
+}
