@@ -88,7 +88,11 @@ describe('backend-for-frontend in Chromium', () => {
     await waitForStatus(page, 'authenticated');
     expect(await page.locator('[data-event="signedIn"]').count()).toBe(signedIn); // restored, not a new sign-in (the page keeps its log)
     const revoked = d.idp.revokedCount();
-    await Promise.all([page.waitForURL((u) => u.href === `${d.origin}/`), page.getByTestId('sign-out').click()]);
+    // The page is at / already: wait for the document Cognito's /logout sends it back to.
+    const back = page.waitForResponse((r) => r.url() === `${d.origin}/` && r.request().isNavigationRequest());
+    await page.getByTestId('sign-out').click();
+    await back;
+    await page.waitForLoadState();
     await waitForStatus(page, 'unauthenticated');
     expect(d.idp.revokedCount()).toBe(revoked + 1);
     expect(d.idp.requests.some((r) => r.path === '/logout')).toBe(true);
