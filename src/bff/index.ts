@@ -15,6 +15,11 @@ export interface CognitoBffClientConfig {
   basePath?: string;
   /** How the browser leaves for the sign-in and sign-out pages (default `location.assign`). */
   navigate?: (url: string) => void;
+  /**
+   * Milliseconds (default `10000`) within which a whole answer (headers and body) of the server's
+   * BFF endpoints must arrive, else `network_error`. Not applied to `fetch()`: pass your own `signal` there.
+   */
+  requestTimeout?: number;
 }
 
 /** {@link CognitoAuth}, plus `fetch` for the app's own server (its proxy and routes). */
@@ -47,7 +52,7 @@ interface SessionReply {
 const fail = (code: AuthErrorCode, message: string, details?: ConstructorParameters<typeof AuthError>[2]): never => {
   throw new AuthError(code, message, details);
 };
-const unsupported = async (what: string): Promise<never> => fail('unsupported', `${what}: not with a BFF (the tokens stay on the server)`);
+const unsupported = async (what: string): Promise<never> => fail('unsupported', `${what}: the tokens stay on the BFF server`);
 
 /**
  * Create the browser client of a backend-for-frontend. Touches no browser API until a method is called.
@@ -59,8 +64,10 @@ const unsupported = async (what: string): Promise<never> => fail('unsupported', 
  * const items = await (await auth.fetch('/api/items')).json(); // the server adds the access token
  */
 export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoBffClient {
-  const { basePath = '/auth', navigate, ...unknown } = config;
-  if (!/^(\/[\w.~-]+)+$/.test(basePath) || Object.keys(unknown)[0]) fail('invalid_config', 'config: { basePath, navigate }');
+  const { basePath = '/auth', navigate, requestTimeout = 1e4, ...unknown } = config;
+  if (!/^(\/[\w.~-]+)+$/.test(basePath) || !(requestTimeout > 0 && requestTimeout < 1e9) || Object.keys(unknown)[0]) {
+    fail('invalid_config', 'config: basePath, navigate, requestTimeout');
+  }
   const state = createStateStore();
   const events = createEmitter();
   const go = (url: string): void => (navigate ?? ((u) => location.assign(u)))(url);
@@ -69,13 +76,13 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
   let channel: BroadcastChannel | undefined;
   let initP: Promise<InitResult> | undefined;
 
-  /** The server's `{ code, message, reason? }` as an AuthError. */
-  const toError = (b: Partial<ErrorReply>, status?: number): AuthError => new AuthError(b.code ?? 'network_error', b.message ?? `${status}`, { ...b, status });
+  /** The server's `{ code, message, reason? }` as an AuthError; without one (no JSON answer, or none in time), `network_error`. */
+  const toError = (b: Partial<ErrorReply> = {}, status?: number): AuthError => new AuthError(b.code ?? 'network_error', b.message ?? `${status}`, { ...b, status });
   /** A request with the CSRF header; a 401 by which the server says the session ended ends it here too. */
   async function send(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const req = new Request(input, { ...init, credentials: 'same-origin' });
     // The session and the CSRF header are for the app's own server only.
-    if (!req.url.startsWith(`${location.origin}/`)) return unsupported(`fetch(${req.url})`);
+    if (!req.url.startsWith(`${location.origin}/`)) return unsupported(req.url);
     req.headers.set('X-CSRF', '1');
     const res = await fetch(req).catch((cause) => fail('network_error', req.url, { cause }));
     if (res.status !== 401) return res;
@@ -83,13 +90,13 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     const err = toError(b, 401);
     // Not signed in (no user shown) is no error; an expired session always says so.
     if (b.signedOut) end(b.signedOut, user() || b.code === 'session_expired' ? err : undefined);
-    return fail('login_required', `401 ${res.url}`, { status: 401, cause: err });
+    return fail('login_required', err.message, { status: 401, cause: err });
   }
-  /** A BFF endpoint's JSON, or its error thrown. */
+  /** A BFF endpoint's JSON, or its error thrown. The deadline covers the body too: an aborted fetch stops reading it. */
   async function call<T>(path: string, init?: RequestInit): Promise<T> {
-    const res = await send(basePath + path, init);
-    const b = await res.json().catch(() => ({}));
-    return res.ok ? b : Promise.reject(toError(b, res.status));
+    const res = await send(basePath + path, { ...init, signal: AbortSignal.timeout(requestTimeout) });
+    const b = await res.json().catch(() => undefined);
+    return res.ok && b ? b : Promise.reject(toError(b, res.status));
   }
 
   function end(reason: SignOutReason, err?: AuthError, tell = true): void {
@@ -110,17 +117,18 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
   async function load(first?: boolean, fromTab?: boolean): Promise<Pick<InitResult, 'returnTo' | 'appState'> | void> {
     clearTimeout(timer);
     try {
-      const b = await call<SessionReply>('/session');
-      if (!b.user) return state.dispatch({ type: 'failed', error: toError(b.error) });
+      const { user: u, signedIn, returnTo, appState, error } = await call<SessionReply>('/session');
+      if (!u) return state.dispatch({ type: 'failed', error: toError(error) });
       const before = user();
-      state.dispatch({ type: 'authenticated', user: b.user });
-      if (!before && (b.signedIn || fromTab)) {
-        events.emit('signedIn', { user: b.user });
-        if (b.signedIn) channel?.postMessage(1);
-      } else if (before && before.expiresAt !== b.user.expiresAt) events.emit('tokensRenewed', { user: b.user, expiresAt: b.user.expiresAt });
+      const { expiresAt } = u;
+      state.dispatch({ type: 'authenticated', user: u });
+      if (!before && (signedIn || fromTab)) {
+        events.emit('signedIn', { user: u });
+        if (signedIn) channel?.postMessage(1);
+      } else if (before && before.expiresAt !== expiresAt) events.emit('tokensRenewed', { user: u, expiresAt });
       // Ask again when the server will renew (a minute before expiry; Cognito's tokens live a day at most), so the page shows it.
-      timer = setTimeout(load, Math.max(b.user.expiresAt * 1e3 - Date.now() - 6e4, 5e3));
-      if (b.signedIn) return { returnTo: b.returnTo, appState: b.appState };
+      timer = setTimeout(load, Math.max(expiresAt * 1e3 - Date.now() - 6e4, 5e3));
+      if (signedIn) return { returnTo, appState };
     } catch (e) {
       // A 401 has ended the session already; anything else is a fault, which keeps it.
       const err = e as AuthError;
@@ -139,7 +147,7 @@ export function createCognitoAuth(config: CognitoBffClientConfig = {}): CognitoB
     on: events.on,
     init: () =>
       (initP ??= (async () => {
-        if (typeof BroadcastChannel == 'function') {
+        if (globalThis.BroadcastChannel) {
           channel = new BroadcastChannel(`cognito-bff${basePath}`);
           channel.onmessage = (e) => (e.data ? load(false, true) : end('other_tab', undefined, false));
         }

@@ -9,6 +9,7 @@ import { AuthError } from '../../src/index.js';
 import { createCognitoAuth, type CognitoBffClient } from '../../src/bff/index.js';
 import { createCognitoAuthPlugin, useAuth } from '../../src/vue/index.js';
 import type { CognitoBff, CognitoBffConfig } from '../../src/server/index.js';
+import { startStallServer } from '../support/stall-server.js';
 import { APP, AppBrowser, bffFor, startPool } from './harness.js';
 
 let idp: LocalIdp;
@@ -224,8 +225,37 @@ describe('cognito-spa-auth/bff', () => {
     scope.stop();
   });
 
+  it("a server that sends its headers and then stalls: each of the client's own requests ends in network_error within requestTimeout, and init() is never left loading", async () => {
+    const stall = await startStallServer();
+    try {
+      // The page's own origin answers with headers and a piece of a body, then nothing.
+      Object.assign(globalThis, {
+        location: { origin: APP, href: `${APP}/app`, pathname: '/app', search: '', hash: '', assign: (u: string) => navigations.push(u) },
+        Request: class PageRequest extends NodeRequest {
+          constructor(input: RequestInfo | URL, init?: RequestInit) {
+            super(typeof input === 'string' ? new URL(input, APP) : input, init);
+          }
+        },
+        fetch: (req: Request) => realFetch(new URL(new URL(req.url).pathname, stall.origin), { method: req.method, signal: req.signal }),
+      });
+      const auth = createCognitoAuth({ basePath: '/auth', requestTimeout: 300 });
+      clients.push(auth);
+      const state = await auth.init();
+      expect(state.status).toBe('error');
+      expect(state.error).toMatchObject({ code: 'network_error' });
+      await expect(auth.fetchUserInfo()).rejects.toMatchObject({ code: 'network_error' });
+      await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'network_error' });
+      await expect(auth.signOut()).rejects.toMatchObject({ code: 'network_error' });
+      expect(navigations).toEqual([]); // no Cognito /logout URL came, so the page stays
+      expect(stall.hits).toEqual(['GET /auth/session', 'GET /auth/userinfo', 'GET /auth/token', 'POST /auth/logout']);
+    } finally {
+      await stall.close();
+    }
+  });
+
   it('refuses a bad config', () => {
     expect(() => createCognitoAuth({ basePath: 'auth/' })).toThrow(AuthError);
     expect(() => createCognitoAuth({ clientSecret: 'x' } as never)).toThrow(/config/);
+    for (const requestTimeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => createCognitoAuth({ requestTimeout } as never)).toThrow(/config/);
   });
 });
