@@ -73,6 +73,9 @@ describe('redisStore', () => {
     await other.delete('io');
     expect(await other.get('io')).toBeNull();
     expect(() => redisStore({ client: {} as never })).toThrow(/node-redis or ioredis/);
+    for (const bad of [undefined, {}, { client: {} }, { client: await connect(), lockLeaseMs: 0 }, { client: await connect(), lockWaitMs: -1 }]) {
+      expect(() => redisStore(bad as never)).toThrow(expect.objectContaining({ name: 'AuthError', code: 'invalid_config' }));
+    }
   });
 
   it('a lock held too long times out instead of waiting forever', async () => {
@@ -80,7 +83,8 @@ describe('redisStore', () => {
     let release!: () => void;
     const held = store.lock('slow', () => new Promise<void>((r) => (release = r)));
     await new Promise((r) => setTimeout(r, 20));
-    await expect(impatient.lock('slow', async () => 'never')).rejects.toThrow(/no lock/);
+    // Transient, like any fault of the store: the BFF answers 503 and the session stays.
+    await expect(impatient.lock('slow', async () => 'never')).rejects.toMatchObject({ name: 'AuthError', code: 'network_error', message: expect.stringMatching(/no lock/) });
     release();
     await held;
   });

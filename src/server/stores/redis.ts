@@ -1,3 +1,4 @@
+import { AuthError } from '../../errors.js';
 import type { SessionStore } from '../types.js';
 
 /**
@@ -36,7 +37,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export function redisStore(options: RedisStoreOptions): SessionStore {
   const { client, prefix = 'cognito-spa-auth:', lockLeaseMs = 30_000, lockWaitMs = 15_000 } = options ?? ({} as RedisStoreOptions);
   if (!client || (typeof (client as { sendCommand?: unknown }).sendCommand !== 'function' && typeof (client as { call?: unknown }).call !== 'function')) {
-    throw new TypeError('redisStore({ client }): a connected node-redis or ioredis client is expected');
+    throw new AuthError('invalid_config', 'redisStore({ client }): a connected node-redis or ioredis client is expected');
+  }
+  for (const [name, ms] of Object.entries({ lockLeaseMs, lockWaitMs })) {
+    if (!Number.isSafeInteger(ms) || ms <= 0) throw new AuthError('invalid_config', `redisStore: ${name} must be a positive number of milliseconds`);
   }
   const send = (args: string[]): Promise<unknown> =>
     'sendCommand' in client ? client.sendCommand(args) : client.call(args[0] as string, ...args.slice(1));
@@ -58,7 +62,8 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       const token = crypto.randomUUID();
       const deadline = Date.now() + lockWaitMs;
       while ((await send(['SET', name, token, 'PX', String(lockLeaseMs), 'NX'])) == null) {
-        if (Date.now() > deadline) throw new Error(`no lock on ${key} within ${lockWaitMs} ms`);
+        // Transient (another holder is slow, or its lease has yet to lapse): never a sign-out.
+        if (Date.now() > deadline) throw new AuthError('network_error', `no lock on ${key} within ${lockWaitMs} ms`);
         await sleep(20 + Math.random() * 30);
       }
       try {
