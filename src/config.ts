@@ -176,7 +176,9 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   if (typeof raw.clientId !== 'string' || !raw.clientId.trim()) throw configError('clientId', 'the app client id is required');
   const callback = checkUrl('callbackUrl', raw.callbackUrl);
   const domain = raw.domain === undefined ? undefined : trimSlash(checkUrl('domain', raw.domain).href);
-  const logoutUrl = raw.logoutUrl === undefined ? `${callback.origin}/` : checkUrl('logoutUrl', raw.logoutUrl).href;
+  // Cognito compares redirect_uri and logout_uri with the allowed URLs as strings: both are sent
+  // as written, never re-serialised ("https://app.example.com" is not "https://app.example.com/").
+  const logoutUrl = raw.logoutUrl === undefined ? `${callback.origin}/` : (checkUrl('logoutUrl', raw.logoutUrl), raw.logoutUrl as string);
   const issuers = [authority, ...stringList('issuers', raw.issuers, []).map((u, i) => replicaOf(authority, u, i))];
   const publicKeyUrls = stringList('publicKeyUrls', raw.publicKeyUrls, issuers.map((i) => `${i}/.well-known/jwks.json`));
   publicKeyUrls.forEach((u, i) => checkUrl(`publicKeyUrls[${i}]`, u));
@@ -207,7 +209,7 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     authority,
     issuers,
     clientId: raw.clientId.trim(),
-    callbackUrl: callback.href,
+    callbackUrl: raw.callbackUrl as string,
     domain,
     logoutUrl,
     publicKeyUrls,
