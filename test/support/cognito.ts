@@ -206,7 +206,11 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
     http.post(`${DOMAIN}/oauth2/revoke`, async ({ request }) => {
       pool.counts.revoke++;
       const form = new URLSearchParams(await request.text());
-      const grant = pool.refresh.get(form.get('token') ?? '');
+      if (form.get('client_id') !== CLIENT_ID) return oauthError(form.has('client_id') ? 'invalid_client' : 'invalid_request');
+      const token = form.get('token') ?? '';
+      // Cognito revokes refresh tokens only: an access token (a JWT here) is unsupported_token_type.
+      if (token.split('.').length === 3) return oauthError('unsupported_token_type');
+      const grant = pool.refresh.get(token);
       if (grant) grant.alive = false;
       return new HttpResponse(null, { status: 200 });
     }),
