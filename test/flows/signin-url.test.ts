@@ -37,6 +37,9 @@ describe('signIn builds Cognito’s authorize URL and makes no request when doma
     // init() still knows the callback when Cognito lands on the origin's root
     await app.reachCallback();
     expect(app.another({ callbackUrl: 'https://app.example.com' }).isCallback()).toBe(true);
+    // as written, but without the line end of a value read from a .env file
+    await app.another({ callbackUrl: 'https://app.example.com\r\n', navigate: (u) => void app.navigations.push(u) }).signIn();
+    expect(new URL(app.navigations.at(-1) as string).searchParams.get('redirect_uri')).toBe('https://app.example.com');
   });
 
   it('passes prompt, max_age, identity_provider, login_hint and lang; every sign-in gets a fresh state', async () => {

@@ -65,7 +65,7 @@ describe('signOut', () => {
     await app.signInAs();
     await app.auth.signOut();
     expect(new URL(app.navigations.at(-1) as string).searchParams.get('logout_uri')).toBe('https://app.example.com');
-    await app.auth.signOut({ returnTo: 'https://app.example.com?bye=1' });
+    await app.auth.signOut({ returnTo: ' https://app.example.com?bye=1\n' });
     expect(new URL(app.navigations.at(-1) as string).searchParams.get('logout_uri')).toBe('https://app.example.com?bye=1');
   });
 
