@@ -44,9 +44,9 @@ export async function buildSignIn(
   statePrefix = '',
 ): Promise<{ url: string; tx: TransactionRecord }> {
   for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw configError(`signIn.${key}`, 'unknown option');
-  // The hosted UI is never on AWS's own hosts (cognito-idp.{region}.amazonaws.com is the issuer's):
-  // a `domain` set to the issuer's host, or an old pool whose discovery names it, would send the browser nowhere.
-  if (/\.amazonaws\.com(\.cn)?$/.test(new URL(endpoints.authorize).hostname)) {
+  // The hosted UI is never on the issuer's host (cognito-idp.{region}.amazonaws.com): a `domain` set
+  // to it, or an old pool whose discovery names it, would send the browser nowhere.
+  if (/cognito-idp.*\.amazonaws\.com(\.cn)?$/.test(new URL(endpoints.authorize).hostname)) {
     throw configError('domain', 'must be the user-pool domain (https://{prefix}.auth.{region}.amazoncognito.com or a custom one), not the issuer host');
   }
   const prompt = checkPrompt('signIn.prompt', options.prompt) ?? cfg.prompt;

@@ -220,4 +220,12 @@ describe('old pools without a hosted-UI domain', () => {
     }
     expect(app.navigations).toEqual([]);
   });
+
+  it('a domain elsewhere on AWS (a proxy on API Gateway) or a custom one is used as it is', async () => {
+    for (const domain of ['https://abc123.execute-api.us-east-1.amazonaws.com/prod', 'https://cognito-idp.example.com']) {
+      const app = await makeApp({ domain });
+      await app.auth.signIn();
+      expect(app.navigations.at(-1)).toMatch(`${domain}/oauth2/authorize?`);
+    }
+  });
 });
