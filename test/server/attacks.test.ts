@@ -1,0 +1,106 @@
+// An outside reviewer's attacks on the BFF, each through the public API (bff.handler, or
+// toNodeHandler over node:http): what security.test.ts does not already cover.
+import http from 'node:http';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { LocalIdp } from '../../demo/idp/server.mjs';
+import { listen } from '../../demo/listen.mjs';
+import { toNodeHandler, type CognitoBff } from '../../src/server/index.js';
+import { location } from '../idp/harness.js';
+import { APP, AppBrowser, bffFor, body, SAME_ORIGIN, startPool } from './harness.js';
+
+let idp: LocalIdp;
+let api: http.Server;
+let apiUrl: string;
+const seen: http.IncomingHttpHeaders[] = [];
+let app: http.Server;
+let base: string;
+let nodeBff: CognitoBff;
+
+beforeAll(async () => {
+  // The API behind the proxy: records the headers that reach it; /cached answers as a cacheable resource.
+  api = http.createServer((req, res) => {
+    seen.push(req.headers);
+    const cache = new URL(req.url ?? '/', 'http://x').searchParams.get('cc');
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': new Date(0).toUTCString(), ...(cache ? { 'Cache-Control': cache } : {}) });
+    res.end('data of this user');
+  });
+  apiUrl = `http://127.0.0.1:${await listen(api, 0)}/v1`;
+  app = http.createServer();
+  base = `http://127.0.0.1:${await listen(app, 0)}`;
+  idp = await startPool({ redirectUris: [`${APP}/callback`, `${base}/callback`], logoutUris: [`${APP}/`, `${base}/`] });
+  nodeBff = bffFor(idp, { callbackUrl: `${base}/callback` });
+  const node = toNodeHandler(nodeBff, (_req, res) => {
+    res.statusCode = 200;
+    res.end('the app\n');
+  });
+  app.on('request', (req, res) => void node(req, res));
+});
+afterAll(async () => {
+  await idp?.stop();
+  for (const s of [app, api]) {
+    s?.closeAllConnections();
+    await new Promise((r) => s?.close(r));
+  }
+});
+
+/** From a login route's 302 through the hosted UI (alice) to the callback's answer. */
+async function complete(b: AppBrowser, start: Response): Promise<Response> {
+  const authorize = location(start, APP);
+  let res = await b.idp.fetch(authorize);
+  const next = location(res, authorize);
+  if (next.includes('/login/')) {
+    res = await b.idp.post(next, { username: 'alice', password: 'Password1!' });
+    res = await b.idp.fetch(location(res, next));
+  }
+  return b.fetch(location(res, authorize));
+}
+
+/** A GET over node:http that, like a browser, takes response headers larger than fetch() does. */
+function bigAnswer(url: string, headers: Record<string, string>): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, maxHeaderSize: 1 << 20 }, (res) => {
+      res.resume();
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) h.append(k, one);
+      resolve(new Response(null, { status: res.statusCode, headers: h }));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** A top-level navigation that another site's page started (a link, a form, `location = ...`). */
+const CROSS_SITE = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
+
+describe('the login route, which any site can navigate a browser to', () => {
+  it("a link with a huge returnTo and appState can't grow the browser's cookies beyond what the server reads (431 for an hour)", async () => {
+    const b = new AppBrowser(nodeBff, base);
+    const attack = `/auth/login?returnTo=${encodeURIComponent(`/${'r'.repeat(5000)}`)}&appState=${encodeURIComponent(JSON.stringify('a'.repeat(7500)))}`;
+    const start = await bigAnswer(`${base}${attack}`, CROSS_SITE);
+    expect([302, 303]).toContain(start.status);
+    b.keep(start);
+    const next = await b.call('/auth/session');
+    expect(next.status).not.toBe(431);
+    expect(await body(next)).toMatchObject({ user: null, error: { code: 'invalid_config', message: expect.stringMatching(/too large/) } });
+    expect(await fetch(`${base}/page`, { headers: { cookie: b.cookieHeader() } }).then((r) => r.status)).toBe(200);
+  });
+
+  it('a signed-in browser sent there keeps working too; the app\'s own appState of 4,000 characters still fits', async () => {
+    const b = new AppBrowser(nodeBff, base);
+    await b.signIn();
+    const own = `/auth/login?appState=${encodeURIComponent(JSON.stringify('s'.repeat(4000)))}`;
+    expect((await b.fetch(await b.toCallback(own))).status).toBe(303);
+    expect(await body(await b.call('/auth/session'))).toMatchObject({ signedIn: true, appState: 's'.repeat(4000) });
+    const room = 16_000 - b.cookieHeader().length;
+    const attack = `/auth/login?returnTo=${encodeURIComponent(`/${'r'.repeat(room - 600)}`)}`;
+    b.keep(await bigAnswer(`${base}${attack}`, { ...CROSS_SITE, cookie: b.cookieHeader() }));
+    expect((await b.call('/auth/session')).status).toBe(200);
+  });
+
+});
+
+
+
+
+
