@@ -87,6 +87,12 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
   async function login(req: Request, url: URL): Promise<Response> {
     try {
       const { screen, ...options } = loginOptions(url.searchParams);
+      // appState is what the app's own code asked to get back: a page of another site can send the
+      // browser here too (Sec-Fetch-Site), and must not hand the app state of its choosing.
+      const site = req.headers.get('sec-fetch-site');
+      if (options.appState !== undefined && (site === 'cross-site' || site === 'same-site')) {
+        throw new AuthError('invalid_config', `signIn.appState: refused from a sign-in that a page of another origin started (Sec-Fetch-Site: ${site})`);
+      }
       const path = screen === undefined ? undefined : SCREENS[screen as string];
       if (screen !== undefined && !path) throw new AuthError('invalid_config', `screen: one of ${Object.keys(SCREENS).join(', ')} is expected`);
       const { to, setCookies } = await start(req, options, path ? (e) => new URL(path, e.authorize).href : undefined);

@@ -74,9 +74,9 @@ function bigAnswer(url: string, headers: Record<string, string>): Promise<Respon
 const CROSS_SITE = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
 
 describe('the login route, which any site can navigate a browser to', () => {
-  it("a link with a huge returnTo and appState can't grow the browser's cookies beyond what the server reads (431 for an hour)", async () => {
+  it("a link with a huge returnTo can't grow the browser's cookies beyond what the server reads (431 for an hour)", async () => {
     const b = new AppBrowser(nodeBff, base);
-    const attack = `/auth/login?returnTo=${encodeURIComponent(`/${'r'.repeat(5000)}`)}&appState=${encodeURIComponent(JSON.stringify('a'.repeat(7500)))}`;
+    const attack = `/auth/login?returnTo=${encodeURIComponent(`/${'r'.repeat(12_000)}`)}`;
     const start = await bigAnswer(`${base}${attack}`, CROSS_SITE);
     expect([302, 303]).toContain(start.status);
     b.keep(start);
@@ -100,6 +100,23 @@ describe('the login route, which any site can navigate a browser to', () => {
 
 });
 
+describe('appState, which only the app itself gives', () => {
+  it('a sign-in that another site started carries no appState of its choosing to the page', async () => {
+    const b = new AppBrowser(bffFor(idp));
+    const forged = encodeURIComponent(JSON.stringify({ next: 'https://evil.example/', form: { to: 'mallory' } }));
+    const start = await b.fetch(`/auth/login?returnTo=/transfer&appState=${forged}`, { headers: CROSS_SITE });
+    if (start.status === 302) await complete(b, start);
+    const res = await b.call('/auth/session');
+    const reply = res.status === 200 ? await body(res) : {};
+    expect(reply.appState).toBeUndefined();
+    // The app's own sign-in (a same-origin navigation) still carries its appState.
+    const own = new AppBrowser(b.bff);
+    const login = `/auth/login?appState=${encodeURIComponent(JSON.stringify({ tab: 2 }))}`;
+    const back = await own.fetch(await own.toCallback(login));
+    expect(back.status).toBe(303);
+    expect(await body(await own.call('/auth/session'))).toMatchObject({ signedIn: true, appState: { tab: 2 } });
+  });
+});
 
 
 
