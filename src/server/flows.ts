@@ -111,14 +111,16 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
       const description = q.get('error_description') ?? undefined;
       return new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error: error ?? undefined, errorDescription: description });
     };
-    // Cognito sometimes sends its error without state: still the reason the sign-in failed.
-    if (!state) return back('/', error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state'), []);
-    const { tx, setCookies: txCookies } = await txs.take(req, state);
+    const { tx, setCookies: txCookies } = state ? await txs.take(req, state) : { tx: null, setCookies: [] };
     if (!tx) {
-      // A replayed callback (reload, back button) while signed in changes nothing.
+      // Nothing ties this callback to a sign-in of this browser: a replay (reload, back button), or
+      // a link of another site. While signed in it changes nothing; else the page hears why, and
+      // Cognito's error even without state (Cognito sometimes sends it so).
       const current = await sessions.current(req);
-      const e = current.user ? undefined : new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again');
-      return back('/', e, [...txCookies, ...current.setCookies]);
+      const why = state
+        ? new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again')
+        : error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state');
+      return back('/', current.user ? undefined : why, [...txCookies, ...current.setCookies]);
     }
     const returnTo = storedPath(tx.returnTo);
     if (error !== null) return back(returnTo, idpError(), txCookies);

@@ -118,6 +118,18 @@ describe('appState, which only the app itself gives', () => {
   });
 });
 
+describe('the callback, which any site can navigate a browser to', () => {
+  it("Cognito's error without state, forged by another site, doesn't show a signed-in page as signed out", async () => {
+    const b = new AppBrowser(bffFor(idp));
+    await b.signIn();
+    await b.call('/auth/session'); // the sign-in reported
+    const forged = await b.fetch('/callback?error=access_denied&error_description=Your+account+is+locked.+Call+555-0100', { headers: CROSS_SITE });
+    expect(forged.status).toBe(303);
+    const res = await b.call('/auth/session');
+    expect(res.status).toBe(200);
+    expect(await body(res)).toMatchObject({ user: { principal: 'alice' } });
+  });
+});
 
 
 
