@@ -23,7 +23,8 @@ beforeAll(async () => {
   api = http.createServer((req, res) => {
     seen.push(req.headers);
     const cache = new URL(req.url ?? '/', 'http://x').searchParams.get('cc');
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': new Date(0).toUTCString(), ...(cache ? { 'Cache-Control': cache } : {}) });
+    const targeted = cache ? { 'Cache-Control': cache, 'CDN-Cache-Control': 'max-age=600', 'Surrogate-Control': 'max-age=600' } : {};
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': new Date(0).toUTCString(), ...targeted });
     res.end('data of this user');
   });
   apiUrl = `http://127.0.0.1:${await listen(api, 0)}/v1`;
@@ -131,5 +132,33 @@ describe('the callback, which any site can navigate a browser to', () => {
   });
 });
 
+describe('the proxy', () => {
+  let b: AppBrowser;
+  beforeAll(async () => {
+    b = new AppBrowser(bffFor(idp, { proxy: { '/api': apiUrl } }));
+    await b.signIn();
+  });
+
+  it.each([['max-age=600'], ['public, max-age=600'], ['s-maxage=600'], [null]])(
+    "an answer for this user (Cache-Control: %s upstream) can't be stored by a shared cache and served to another user",
+    async (cc) => {
+      const res = await b.call(`/api/cached${cc === null ? '' : `?cc=${encodeURIComponent(cc)}`}`);
+      expect(res.status).toBe(200);
+      const directives = (res.headers.get('cache-control') ?? '').toLowerCase().split(',').map((d) => d.trim());
+      expect(directives.some((d) => d === 'private' || d === 'no-store')).toBe(true);
+      expect(directives.filter((d) => d === 'public' || d.startsWith('s-maxage'))).toEqual([]);
+      expect([res.headers.get('cdn-cache-control'), res.headers.get('surrogate-control')]).toEqual([null, null]);
+      expect(await res.text()).toBe('data of this user');
+    },
+  );
+
+  it('what only the proxy in front of the API may say (the client address, host, scheme) is not taken from the browser', async () => {
+    seen.length = 0;
+    const spoof = { 'x-forwarded-for': '10.0.0.1', 'x-forwarded-host': 'admin.internal', 'x-forwarded-proto': 'https', forwarded: 'for=10.0.0.1;host=admin.internal', 'x-real-ip': '10.0.0.1', 'x-original-url': '/admin', 'x-rewrite-url': '/admin' };
+    expect((await b.call('/api/whoami', { headers: spoof })).status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(Object.keys(seen[0]!).filter((k) => k in spoof)).toEqual([]);
+  });
+});
 
 
