@@ -152,7 +152,7 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
    */
   async function switchAccount(req: Request): Promise<Response> {
     try {
-      const options = await readJsonBody(req);
+      const options = await readJsonBody(req, s.cfg.timeout);
       const { record, setCookies: ended } = await sessions.end(req);
       if (record?.refreshToken) await revokeToken(s, await endpoints(), record.refreshToken, warn); // best effort
       const { to, setCookies } = await start(req, options, (e) => e.logout);

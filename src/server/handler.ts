@@ -17,8 +17,8 @@ import { createSessions } from './session.js';
 import { createTransactions } from './transactions.js';
 import type { CognitoBff, CognitoBffConfig } from './types.js';
 
-async function readReturnTo(req: Request): Promise<string | undefined> {
-  const { returnTo } = await readJsonBody(req);
+async function readReturnTo(req: Request, timeoutMs: number): Promise<string | undefined> {
+  const { returnTo } = await readJsonBody(req, timeoutMs);
   if (returnTo !== undefined && typeof returnTo !== 'string') throw new AuthError('invalid_config', 'signOut.returnTo: a URL is expected');
   return returnTo;
 }
@@ -98,7 +98,7 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
   async function logout(req: Request): Promise<Response> {
     let target: string;
     try {
-      target = logoutUrl(cfg, await endpoints(), await readReturnTo(req));
+      target = logoutUrl(cfg, await endpoints(), await readReturnTo(req, cfg.timeout));
     } catch (e) {
       const err = asAuthError(e, 'sign-out');
       // Cognito unreachable: still end the session here.

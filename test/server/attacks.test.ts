@@ -161,4 +161,18 @@ describe('the proxy', () => {
   });
 });
 
+describe('request bodies', () => {
+  it.each(['/auth/logout', '/auth/switch'])('POST %s whose body stalls is answered within the request deadline', async (path) => {
+    const bff = bffFor(idp, { requestTimeout: 300 });
+    const stalled = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"returnTo":'));
+      },
+    });
+    const req = new Request(`${APP}${path}`, { method: 'POST', headers: { ...SAME_ORIGIN, origin: APP }, body: stalled, duplex: 'half' } as RequestInit);
+    const answer = bff.handler(req).then(async (r) => r && { status: r.status, code: (await body(r)).code });
+    const late = new Promise((r) => setTimeout(() => r('still waiting'), 3000));
+    expect(await Promise.race([answer, late])).toEqual({ status: 503, code: 'network_error' });
+  });
+});
 
