@@ -235,8 +235,9 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     /** Start the session of a new sign-in (replacing the request's older one); its `Set-Cookie` values. */
     async create(req: Request, record: SessionRecord, signedIn: SignedIn): Promise<string[]> {
       const cookies = readCookies(req);
-      const old = store ? await load(cookies) : null;
-      if (old?.sid) await end(cookies, old);
+      // The session this one replaces ends, in either mode: a copy of its cookie no longer works.
+      const old = await load(cookies);
+      if (old) await end(cookies, old);
       const stored: Stored = { r: record, c: Date.now(), i: randomString(16), n: signedIn };
       if (!store) return cookiesFor(cookies, stored);
       const sid = randomString(32);

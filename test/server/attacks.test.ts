@@ -176,3 +176,15 @@ describe('request bodies', () => {
   });
 });
 
+describe('sessions', () => {
+  it('a session replaced by a new sign-in in the same browser ends, as with a store: a copy of its cookie no longer works', async () => {
+    const b = new AppBrowser(bffFor(idp));
+    await b.signIn();
+    const first = b.cookieHeader();
+    await b.signIn();
+    expect(b.cookieHeader()).not.toBe(first);
+    expect((await b.call('/auth/session')).status).toBe(200);
+    const replay = await b.call('/auth/session', { headers: { cookie: first } });
+    expect(replay.status).toBe(401);
+  });
+});
