@@ -40,15 +40,22 @@ function decoded(segment: string): string | null {
 }
 
 /**
+ * A segment that some server reads as a dot segment: only dots once its `;parameters` are gone
+ * (Tomcat and Spring drop them first: `..;/` climbs) and its spaces (Windows drops trailing dots
+ * and spaces: `.. ` and `...` are `..`).
+ */
+const dotLike = (d: string): boolean => /^\.+$/.test((d.split(';')[0] as string).trim());
+
+/**
  * The upstream URL for `url` under `route`, or null when the rest of its path could escape the
- * upstream's base path under some reading: a dot segment (also percent-encoded, once or more), a
- * backslash, an encoded slash, a control character.
+ * upstream's base path under some reading: a dot segment (also percent-encoded, once or more, or
+ * with parameters or trailing spaces), a backslash, an encoded slash, a control character.
  */
 export function upstreamUrl(route: ProxyRoute, url: URL): URL | null {
   const rest = url.pathname.slice(route.prefix.length);
   for (const segment of rest.split('/').slice(1)) {
     const d = decoded(segment);
-    if (d === null || d === '.' || d === '..' || /[/\\\u0000-\u001f]/.test(d) || segment.includes('\\')) return null;
+    if (d === null || dotLike(d) || /[/\\\u0000-\u001f]/.test(d) || segment.includes('\\')) return null;
   }
   const base = route.upstream.pathname.replace(/\/+$/, '');
   const target = new URL(`${route.upstream.origin}${base}${rest}${url.search}`);
@@ -87,6 +94,8 @@ export async function forward(req: Request, target: URL, accessToken: string): P
   const out = new Headers(res.headers);
   for (const name of (res.headers.get('connection') ?? '').split(',')) if (name.trim()) out.delete(name.trim());
   for (const name of DROP_RESPONSE) out.delete(name);
+  // No CORS on the BFF's origin, the API's answers included.
+  for (const [name] of res.headers) if (name.startsWith('access-control-')) out.delete(name);
   out.set('cache-control', privately(out.get('cache-control')));
   return new Response(res.status === 204 || res.status === 304 || req.method === 'HEAD' ? null : res.body, { status: res.status, statusText: res.statusText, headers: out });
 }

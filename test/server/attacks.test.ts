@@ -14,6 +14,7 @@ let idp: LocalIdp;
 let api: http.Server;
 let apiUrl: string;
 const seen: http.IncomingHttpHeaders[] = [];
+const paths: string[] = [];
 let app: http.Server;
 let base: string;
 let nodeBff: CognitoBff;
@@ -22,9 +23,11 @@ beforeAll(async () => {
   // The API behind the proxy: records the headers that reach it; /cached answers as a cacheable resource.
   api = http.createServer((req, res) => {
     seen.push(req.headers);
+    paths.push(req.url ?? '');
     const cache = new URL(req.url ?? '/', 'http://x').searchParams.get('cc');
     const targeted = cache ? { 'Cache-Control': cache, 'CDN-Cache-Control': 'max-age=600', 'Surrogate-Control': 'max-age=600' } : {};
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': new Date(0).toUTCString(), ...targeted });
+    const cors = { 'Access-Control-Allow-Origin': req.headers.origin ?? '*', 'Access-Control-Allow-Credentials': 'true' };
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Last-Modified': new Date(0).toUTCString(), ...targeted, ...cors });
     res.end('data of this user');
   });
   apiUrl = `http://127.0.0.1:${await listen(api, 0)}/v1`;
@@ -158,6 +161,39 @@ describe('the proxy', () => {
     expect((await b.call('/api/whoami', { headers: spoof })).status).toBe(200);
     expect(seen).toHaveLength(1);
     expect(Object.keys(seen[0]!).filter((k) => k in spoof)).toEqual([]);
+  });
+});
+
+describe('the proxy, paths that servers behind it read differently', () => {
+  let b: AppBrowser;
+  beforeAll(async () => {
+    b = new AppBrowser(bffFor(idp, { proxy: { '/api': apiUrl } }));
+    await b.signIn();
+  });
+
+  // Tomcat and Spring drop ";params" from a segment before resolving dot segments ("..;/" climbs);
+  // Windows servers drop a segment's trailing dots and spaces ("... ", ".. " are "..").
+  it.each(['/api/..;/admin', '/api/..;x=1/admin', '/api/%2e%2e;/admin', '/api/.;/..;/admin', '/api/..%20/admin', '/api/...%20/admin', '/api/x/..%2520;/admin'])(
+    '%s is refused before it reaches the API',
+    async (path) => {
+      paths.length = 0;
+      const res = await b.call(path);
+      expect(res.status).toBe(404);
+      expect(await body(res)).toMatchObject({ code: 'path_refused' });
+      expect(paths).toEqual([]);
+    },
+  );
+
+  it('segments with dots or parameters that climb nowhere still pass', async () => {
+    paths.length = 0;
+    for (const path of ['/api/v1.2/file.tar.gz', '/api/a;b=1', '/api/.well-known/x', '/api/..a/b']) expect((await b.call(path)).status).toBe(200);
+    expect(paths).toEqual(['/v1/v1.2/file.tar.gz', '/v1/a;b=1', '/v1/.well-known/x', '/v1/..a/b']);
+  });
+
+  it("no CORS through the proxy either: the API's Access-Control-* don't reach the browser", async () => {
+    const res = await b.call('/api/cors', { headers: { origin: APP } });
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
   });
 });
 
