@@ -224,3 +224,57 @@ describe('sessions', () => {
     expect(replay.status).toBe(401);
   });
 });
+
+describe('session cookies, mixed and matched', () => {
+  /** A browser signed in with a session cookie of several chunks (the sign-in's appState is in it until reported). */
+  async function chunked(bff: CognitoBff): Promise<AppBrowser> {
+    const b = new AppBrowser(bff);
+    await b.fetch(await b.toCallback(`/auth/login?appState=${encodeURIComponent(JSON.stringify('s'.repeat(4000)))}`));
+    expect(b.jar.has('cognito-session.1')).toBe(true);
+    return b;
+  }
+
+  it("chunks of two sessions mixed, reordered or cut: signed out, for the routes and for getSession(req)", async () => {
+    const bff = bffFor(idp);
+    const [a, c] = [await chunked(bff), await chunked(bff)];
+    const [a0, a1, c1] = [a.jar.get('cognito-session.0'), a.jar.get('cognito-session.1'), c.jar.get('cognito-session.1')];
+    for (const cookie of [`cognito-session.0=${a0}; cognito-session.1=${c1}`, `cognito-session.0=${a1}; cognito-session.1=${a0}`, `cognito-session.0=${a0}`, `cognito-session.1=${a1}`]) {
+      const res = await bff.handler(new Request(`${APP}/auth/session`, { headers: { ...SAME_ORIGIN, cookie } }));
+      expect(res?.status).toBe(401);
+      expect(await bff.getSession(new Request(`${APP}/page`, { headers: { cookie } }))).toBeNull();
+    }
+    expect((await a.call('/auth/session')).status).toBe(200); // the whole cookie still works
+  });
+
+  it('getSession(req) refuses what the routes refuse: a cookie copied before sign-out, or before a new sign-in', async () => {
+    const bff = bffFor(idp);
+    const b = new AppBrowser(bff);
+    await b.signIn();
+    const before = b.cookieHeader();
+    const page = (cookie: string): Request => new Request(`${APP}/page`, { headers: { cookie } });
+    expect(await bff.getSession(page(before))).toMatchObject({ user: { principal: 'alice' } });
+    await b.signIn();
+    expect(await bff.getSession(page(before))).toBeNull();
+    const current = b.cookieHeader();
+    expect((await b.call('/auth/logout', { method: 'POST' })).status).toBe(200);
+    expect(await bff.getSession(page(current))).toBeNull();
+  });
+});
+
+describe('cross-site requests, more variants', () => {
+  it.each([
+    ['POST', '/auth/logout', { origin: 'null' }],
+    ['POST', '/auth/logout', { 'x-csrf': '1, 1' }],
+    ['DELETE', '/api/x', { origin: 'null' }],
+    ['PUT', '/api/x', {}],
+  ] as const)('%s %s with %j: refused', async (method, path, extra) => {
+    const b = new AppBrowser(bffFor(idp, { proxy: { '/api': apiUrl } }));
+    await b.signIn();
+    paths.length = 0;
+    const headers = { ...SAME_ORIGIN, ...(method === 'PUT' ? {} : { origin: APP }), ...extra };
+    const res = await b.fetch(path, { method, headers, body: method === 'DELETE' ? undefined : '{}' });
+    expect(res.status).toBe(403);
+    expect(paths).toEqual([]);
+    expect((await b.call('/auth/session')).status).toBe(200);
+  });
+});
