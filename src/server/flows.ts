@@ -69,9 +69,9 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
    * written out, so no reading of the path (`//host`, `/\host`) can make it another site. An
    * error goes with it as a notice for the page.
    */
-  async function back(path: string, error: AuthError | undefined, setCookies: string[]): Promise<Response> {
+  async function back(path: string, error: AuthError | undefined, setCookies: string[], untied = false): Promise<Response> {
     const u = new URL(`${s.origin}${path.startsWith('/') ? path : '/'}`);
-    return redirect(303, `${s.origin}${u.pathname}${u.search}${u.hash}`, error ? [...setCookies, await notices.put(error)] : setCookies);
+    return redirect(303, `${s.origin}${u.pathname}${u.search}${u.hash}`, error ? [...setCookies, await notices.put(error, untied)] : setCookies);
   }
 
   /**
@@ -114,13 +114,13 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
     const { tx, setCookies: txCookies } = state ? await txs.take(req, state) : { tx: null, setCookies: [] };
     if (!tx) {
       // Nothing ties this callback to a sign-in of this browser: a replay (reload, back button), or
-      // a link of another site. While signed in it changes nothing; else the page hears why, and
-      // Cognito's error even without state (Cognito sometimes sends it so).
-      const current = await sessions.current(req);
+      // a link of another site. The page hears why (Cognito's error even without state: Cognito
+      // sometimes sends it so), unless it is signed in: the notice is untied, and its session,
+      // whose Strict cookie a navigation from another site doesn't carry here, outweighs it.
       const why = state
         ? new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again')
         : error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state');
-      return back('/', current.user ? undefined : why, [...txCookies, ...current.setCookies]);
+      return back('/', why, txCookies, true);
     }
     const returnTo = storedPath(tx.returnTo);
     if (error !== null) return back(returnTo, idpError(), txCookies);

@@ -53,9 +53,11 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
    * (the error the browser client's init() shows); 401 when signed out.
    */
   async function session(req: Request): Promise<Response> {
-    const { notice, setCookies: cleared } = await notices.take(req);
-    if (notice) return json(200, { user: null, error: notice }, cleared);
+    const { notice, untied, setCookies: cleared } = await notices.take(req);
+    if (notice && !untied) return json(200, { user: null, error: notice }, cleared);
     const c = await sessions.current(req);
+    // A callback tied to no sign-in of this browser (another site's link) changes nothing while signed in.
+    if (notice && !c.user) return json(200, { user: null, error: notice }, [...cleared, ...c.setCookies]);
     if (!c.user || !c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), [...cleared, ...c.setCookies], c.signedOut);
     const setCookies = await sessions.announced(req, c);
     return json(200, { user: c.user, ...(c.stored.n ? { signedIn: true, ...c.stored.n } : {}), exposeAccessToken: s.exposeAccessToken }, [...cleared, ...setCookies]);

@@ -24,17 +24,21 @@ export const toNotice = (e: AuthError): Notice => {
 export function createNotices(s: BffSettings, sealer: Sealer) {
   const o = { secure: s.secure, sameSite: 'Strict' as const };
   return {
-    /** The `Set-Cookie` value that keeps `error` for the page. */
-    async put(error: AuthError): Promise<string> {
-      return serializeCookie(NOTICE_COOKIE, await sealer.seal({ n: toNotice(error) }, 'notice', NOTICE_TTL), { ...o, maxAge: NOTICE_TTL });
+    /**
+     * The `Set-Cookie` value that keeps `error` for the page. `untied`: the callback was tied to no
+     * sign-in of this browser (any site can link to it), so a live session outweighs it.
+     */
+    async put(error: AuthError, untied = false): Promise<string> {
+      return serializeCookie(NOTICE_COOKIE, await sealer.seal({ n: toNotice(error), ...(untied ? { u: 1 } : {}) }, 'notice', NOTICE_TTL), { ...o, maxAge: NOTICE_TTL });
     },
     /** The request's notice, if any, and the `Set-Cookie` value that clears it. */
-    async take(req: Request): Promise<{ notice: Notice | null; setCookies: string[] }> {
+    async take(req: Request): Promise<{ notice: Notice | null; untied?: boolean; setCookies: string[] }> {
       const token = readCookies(req).get(cookieName(NOTICE_COOKIE, s.secure));
       if (token === undefined) return { notice: null, setCookies: [] };
-      const n = (await sealer.open(token, 'notice'))?.n as Notice | undefined;
+      const payload = await sealer.open(token, 'notice');
+      const n = payload?.n as Notice | undefined;
       const ok = !!n && typeof n === 'object' && Object.values(n).every((v) => typeof v === 'string') && typeof n.code === 'string';
-      return { notice: ok ? n : null, setCookies: [serializeCookie(NOTICE_COOKIE, '', { ...o, maxAge: 0 })] };
+      return { notice: ok ? n : null, untied: payload?.u === 1, setCookies: [serializeCookie(NOTICE_COOKIE, '', { ...o, maxAge: 0 })] };
     },
   };
 }

@@ -74,6 +74,12 @@ function bigAnswer(url: string, headers: Record<string, string>): Promise<Respon
   });
 }
 
+/**
+ * The cookies a browser sends on a navigation that another site started (a link, Cognito's redirect
+ * to the callback): the Lax ones only; the BFF's Strict session, sign-out mark and notice stay behind.
+ */
+const laxOnly = (b: AppBrowser): string => [...b.jar].filter(([k]) => k.startsWith('cognito-tx.')).map(([k, v]) => `${k}=${v}`).join('; ');
+
 /** A top-level navigation that another site's page started (a link, a form, `location = ...`). */
 const CROSS_SITE = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
 
@@ -127,7 +133,7 @@ describe('the callback, which any site can navigate a browser to', () => {
     const b = new AppBrowser(bffFor(idp));
     await b.signIn();
     await b.call('/auth/session'); // the sign-in reported
-    const forged = await b.fetch('/callback?error=access_denied&error_description=Your+account+is+locked.+Call+555-0100', { headers: CROSS_SITE });
+    const forged = await b.fetch('/callback?error=access_denied&error_description=Your+account+is+locked.+Call+555-0100', { headers: { ...CROSS_SITE, cookie: laxOnly(b) } });
     expect(forged.status).toBe(303);
     const res = await b.call('/auth/session');
     expect(res.status).toBe(200);
