@@ -81,7 +81,7 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
   async function start(req: Request, options: Record<string, unknown>, page?: (e: Endpoints) => string): Promise<{ to: string; setCookies: string[] }> {
     const e = await endpoints();
     const { url: to, tx } = await buildSignIn(s.cfg, page ? { ...e, authorize: page(e) } : e, options as SignInOptions, `${s.origin}/`);
-    return { to, setCookies: [...(await txs.put(req, tx)), ...sessions.signingIn(req)] };
+    return { to, setCookies: [...(await txs.put(req, { ...tx, replaces: await sessions.replaced(req) })), ...sessions.signingIn(req)] };
   }
 
   async function login(req: Request, url: URL): Promise<Response> {
@@ -129,7 +129,7 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
     try {
       const record = await redeemCode(s, await endpoints(), keys, tx, code);
       toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt, record.idExpiresAt); // the user rules: a refused user gets no session
-      const created = await sessions.create(req, record, { returnTo, appState: tx.appState });
+      const created = await sessions.create(req, record, { returnTo, appState: tx.appState }, tx.replaces);
       return back(returnTo, undefined, [...txCookies, ...sessions.signingIn(req), ...created]);
     } catch (e) {
       return back(returnTo, asAuthError(e, 'the callback'), txCookies);

@@ -8,6 +8,10 @@ import { STORE_VERSION, type TransactionRecord } from '../store.js';
 import type { BffSettings } from './config.js';
 import { CHUNK_SIZE, readChunked, readCookies, writeChunked } from './cookies.js';
 import type { Sealer } from './seal.js';
+import type { Replaced } from './session.js';
+
+/** A sign-in in flight, and the session it will replace (seen by the login route). */
+export type BffTransaction = TransactionRecord & { replaces?: Replaced };
 
 const TX_COOKIE = 'cognito-tx';
 /** A sign-in older than this can no longer complete (the user walked away from the hosted UI). */
@@ -22,7 +26,7 @@ const MAX_OTHERS_JSON = 2_000;
  */
 const MAX_SEALED = 2 * CHUNK_SIZE;
 
-const isTx = (t: unknown): t is TransactionRecord => {
+const isTx = (t: unknown): t is BffTransaction => {
   const x = t as Partial<TransactionRecord> | null;
   return !!x && x.v === STORE_VERSION && typeof x.state === 'string' && typeof x.nonce === 'string' && typeof x.codeVerifier === 'string' &&
     typeof x.redirectUri === 'string' && typeof x.returnTo === 'string' && typeof x.createdAt === 'number' &&
@@ -30,14 +34,14 @@ const isTx = (t: unknown): t is TransactionRecord => {
 };
 
 export function createTransactions(s: BffSettings, sealer: Sealer) {
-  async function pending(cookies: Map<string, string>): Promise<TransactionRecord[]> {
+  async function pending(cookies: Map<string, string>): Promise<BffTransaction[]> {
     const token = readChunked(cookies, TX_COOKIE, s.secure);
     const payload = token ? await sealer.open(token, 'transaction') : null;
     return Array.isArray(payload?.txs) ? payload.txs.filter(isTx) : [];
   }
 
   /** The `Set-Cookie` values (chunks: an appState can be large) that keep `txs`, or clear them. */
-  async function write(cookies: Map<string, string>, txs: TransactionRecord[]): Promise<string[]> {
+  async function write(cookies: Map<string, string>, txs: BffTransaction[]): Promise<string[]> {
     return keep(cookies, txs.length ? await sealer.seal({ txs }, 'transaction', TX_TTL_SECONDS) : null);
   }
 
@@ -47,7 +51,7 @@ export function createTransactions(s: BffSettings, sealer: Sealer) {
 
   return {
     /** Keep `tx` beside the request's other (few, small) pending sign-ins; the `Set-Cookie` values. */
-    async put(req: Request, tx: TransactionRecord): Promise<string[]> {
+    async put(req: Request, tx: BffTransaction): Promise<string[]> {
       const cookies = readCookies(req);
       let size = 0;
       const others = (await pending(cookies)).filter((t) => (size += JSON.stringify(t).length) <= MAX_OTHERS_JSON).slice(0, MAX_PENDING - 1);
@@ -59,7 +63,7 @@ export function createTransactions(s: BffSettings, sealer: Sealer) {
       throw new AuthError('invalid_config', `signIn.returnTo and signIn.appState: too large together for the BFF's sign-in cookie (about 5,000 characters at most)`);
     },
     /** Take the sign-in of `state` out (it works once); null when unknown, used or expired. */
-    async take(req: Request, state: string): Promise<{ tx: TransactionRecord | null; setCookies: string[] }> {
+    async take(req: Request, state: string): Promise<{ tx: BffTransaction | null; setCookies: string[] }> {
       const cookies = readCookies(req);
       const txs = await pending(cookies);
       const tx = txs.find((t) => t.state === state) ?? null;
