@@ -1,14 +1,15 @@
 // An outside reviewer's attacks on the BFF, each through the public API (bff.handler, or
 // toNodeHandler over node:http): what security.test.ts does not already cover.
 import http from 'node:http';
+import { inspect } from 'node:util';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { LocalIdp } from '../../demo/idp/server.mjs';
 import { listen } from '../../demo/listen.mjs';
 import { memoryStore, toNodeHandler, type CognitoBff } from '../../src/server/index.js';
 import { location } from '../idp/harness.js';
-import { APP, AppBrowser, bffFor, body, SAME_ORIGIN, startPool } from './harness.js';
+import { APP, AppBrowser, bffFor, body, SAME_ORIGIN, signInDue, startPool } from './harness.js';
 
 let idp: LocalIdp;
 let api: http.Server;
@@ -283,5 +284,40 @@ describe('cross-site requests, more variants', () => {
     expect(res.status).toBe(403);
     expect(paths).toEqual([]);
     expect((await b.call('/auth/session')).status).toBe(200);
+  });
+});
+
+describe('secrets in answers and logs (debug on)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('no token, client secret or cookie value in any answer or log line, through failing renewals, proxying and revocation', async () => {
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void logged.push(args));
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+    const bff = bffFor(idp, { debug: true, proxy: { '/api': 'http://127.0.0.1:9/v1' } });
+    const b = new AppBrowser(bff);
+    await signInDue(idp, b);
+    // Cognito unreachable for every grant and revocation from now on: the same requests, sent to a closed port.
+    const real = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      return /\/oauth2\/(token|revoke)$/.test(url) ? real('http://127.0.0.1:9/', init) : real(input, init);
+    });
+    const session = await bff.getSession(new Request(`${APP}/`, { headers: { cookie: b.cookieHeader() } })); // due: the renew fails, the tokens are still valid
+    const secrets = [session!.accessToken, session!.idToken, b.cookieHeader(), ...b.jar.values(), idp.confidentialClients[0]!.clientSecret];
+    const answers = [
+      await b.call('/auth/session'),
+      await b.call('/auth/userinfo'),
+      await b.call('/api/things'), // the API is down
+      await b.fetch('/callback?state=nope&code=stolen-code'),
+      await b.call('/auth/switch', { method: 'POST', body: '{"returnTo":' }),
+      await b.call('/auth/logout', { method: 'POST' }), // revocation fails
+    ];
+    expect(logged.length).toBeGreaterThan(2);
+    const text = [...(await Promise.all(answers.map(async (r) => `${r.status} ${[...r.headers].join(' ')} ${await r.text()}`))), ...logged.map((args) => inspect(args, { depth: 20 }))].join('\n');
+    for (const secret of secrets) expect(text.includes(secret)).toBe(false);
+    expect(text).not.toMatch(/Basic [A-Za-z0-9+/=]{20,}|stolen-code|refresh_token=|eyJ[\w-]{20,}\.eyJ/);
   });
 });
