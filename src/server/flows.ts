@@ -85,12 +85,13 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
   }
 
   async function login(req: Request, url: URL): Promise<Response> {
+    const site = req.headers.get('sec-fetch-site');
+    const foreign = site === 'cross-site' || site === 'same-site';
     try {
       const { screen, ...options } = loginOptions(url.searchParams);
       // appState is what the app's own code asked to get back: a page of another site can send the
       // browser here too (Sec-Fetch-Site), and must not hand the app state of its choosing.
-      const site = req.headers.get('sec-fetch-site');
-      if (options.appState !== undefined && (site === 'cross-site' || site === 'same-site')) {
+      if (options.appState !== undefined && foreign) {
         throw new AuthError('invalid_config', `signIn.appState: refused from a sign-in that a page of another origin started (Sec-Fetch-Site: ${site})`);
       }
       const path = screen === undefined ? undefined : SCREENS[screen as string];
@@ -98,8 +99,9 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
       const { to, setCookies } = await start(req, options, path ? (e) => new URL(path, e.authorize).href : undefined);
       return redirect(302, to, setCookies);
     } catch (e) {
-      // A bad option (returnTo of another origin, ...): back to the app, which shows why.
-      return back('/', asAuthError(e, 'starting the sign-in'), []);
+      // A bad option (returnTo of another origin, ...): back to the app, which shows why; unless it
+      // is signed in and the link was another site's (the notice is then untied, see callback()).
+      return back('/', asAuthError(e, 'starting the sign-in'), [], foreign);
     }
   }
 

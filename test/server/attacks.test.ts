@@ -142,6 +142,26 @@ describe('the callback, which any site can navigate a browser to', () => {
   });
 });
 
+describe('failed sign-ins that another site starts', () => {
+  it.each([
+    ['a returnTo of another origin', 'returnTo=https://evil.example/'],
+    ['appState', 'appState=%7B%7D'],
+    ['an unknown screen', 'screen=nope'],
+    ['a returnTo too large for the cookie', `returnTo=/${'r'.repeat(9000)}`],
+  ])('%s from another site: a signed-in page stays signed in; signed out, it hears why', async (_name, query) => {
+      const b = new AppBrowser(bffFor(idp));
+      const refused = await b.fetch(`/auth/login?${query}`, { headers: CROSS_SITE });
+      expect(refused.status).toBe(303);
+      expect(await body(await b.call('/auth/session'))).toMatchObject({ user: null, error: { code: 'invalid_config' } });
+      await b.signIn();
+      await b.call('/auth/session'); // the sign-in reported
+      expect((await b.fetch(`/auth/login?${query}`, { headers: { ...CROSS_SITE, cookie: laxOnly(b) } })).status).toBe(303);
+      const res = await b.call('/auth/session');
+      expect(res.status).toBe(200);
+      expect(await body(res)).toMatchObject({ user: { principal: 'alice' } });
+  });
+});
+
 describe('the proxy', () => {
   let b: AppBrowser;
   beforeAll(async () => {
