@@ -7,7 +7,7 @@ import { fetchUserInfo } from '../userinfo.js';
 import { readJsonBody } from './body.js';
 import { refreshRecord, revokeToken } from './cognito.js';
 import { normalizeBffConfig } from './config.js';
-import { crossSiteRefusal } from './csrf.js';
+import { crossSiteRefusal, foreignChange } from './csrf.js';
 import { createFlows } from './flows.js';
 import { createNotices } from './notice.js';
 import { findRoute, forward, upstreamUrl } from './proxy.js';
@@ -178,6 +178,7 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
       }
     },
     async getSession(req) {
+      if (foreignChange(req, s.origin)) return null;
       const c = await sessions.current(req);
       if (!c.user || !c.stored) {
         if (c.error && !c.setCookies.length && c.error.code === 'network_error') throw c.error; // a fault, not a sign-out

@@ -289,6 +289,25 @@ describe('session cookies, mixed and matched', () => {
   });
 });
 
+describe("getSession(req) for the app's own routes", () => {
+  it('a change (POST, PUT, DELETE) that a page of another origin sent has no session, though a same-site page sends the Strict cookie', async () => {
+    const bff = bffFor(idp);
+    const b = new AppBrowser(bff);
+    await b.signIn();
+    const post = (headers: Record<string, string>, method = 'POST'): Request => new Request(`${APP}/app/transfer`, { method, headers: { cookie: b.cookieHeader(), ...headers }, body: 'to=mallory' });
+    // A form on https://blog.example.com posting to https://app.example.com: same-site, the cookie goes along.
+    expect(await bff.getSession(post({ 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.2:5998' }))).toBeNull();
+    expect(await bff.getSession(post({ 'sec-fetch-site': 'cross-site', origin: 'http://evil.example' }, 'DELETE'))).toBeNull();
+    expect(await bff.getSession(post({ origin: 'http://127.0.0.1:6666' }, 'PUT'))).toBeNull(); // a browser without Sec-Fetch-*
+    expect(await bff.getSession(post({ origin: 'null' }))).toBeNull();
+    // The app's own form, and any GET (a navigation reads nothing another origin can see): the session.
+    expect(await bff.getSession(post({ 'sec-fetch-site': 'same-origin', origin: APP }))).toMatchObject({ user: { principal: 'alice' } });
+    expect(await bff.getSession(post({}))).toMatchObject({ user: { principal: 'alice' } }); // no browser (a server-side call)
+    const get = new Request(`${APP}/app/page`, { headers: { cookie: b.cookieHeader(), 'sec-fetch-site': 'same-site' } });
+    expect(await bff.getSession(get)).toMatchObject({ user: { principal: 'alice' } });
+  });
+});
+
 describe('cross-site requests, more variants', () => {
   it.each([
     ['POST', '/auth/logout', { origin: 'null' }],
