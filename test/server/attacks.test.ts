@@ -111,6 +111,26 @@ describe('the login route, which any site can navigate a browser to', () => {
 
 });
 
+describe('the notice of a failed sign-in, which any site can leave', () => {
+  it('a long error_description makes no notice cookie that browsers drop (over 4,096 bytes) or that outgrows the cookie budget', async () => {
+    const b = new AppBrowser(nodeBff, base);
+    await b.signIn();
+    await b.call('/auth/session');
+    const link = (path: string): Promise<Response> => bigAnswer(`${base}${path}`, { ...CROSS_SITE, cookie: laxOnly(b) });
+    b.keep(await link(`/auth/login?returnTo=/${'r'.repeat(4900)}`));
+    expect(b.jar.has('cognito-tx.1')).toBe(true); // two chunks: as large as the BFF lets it be
+    b.keep(await link(`/callback?error=access_denied&error_description=${'d'.repeat(3000)}`));
+    expect((b.jar.get('cognito-error') ?? '').length).toBeLessThan(1500);
+    const res = await b.call('/auth/session');
+    expect(res.status).toBe(200);
+    expect(await body(res)).toMatchObject({ user: { principal: 'alice' } });
+    // Signed out, the page hears it, shortened.
+    const out = new AppBrowser(nodeBff, base);
+    out.keep(await bigAnswer(`${base}/callback?error=access_denied&error_description=${'d'.repeat(3000)}`, CROSS_SITE));
+    expect(await body(await out.call('/auth/session'))).toMatchObject({ user: null, error: { code: 'idp_error', error: 'access_denied', errorDescription: expect.stringMatching(/^d{200,}/) } });
+  });
+});
+
 describe('appState, which only the app itself gives', () => {
   it('a sign-in that another site started carries no appState of its choosing to the page', async () => {
     const b = new AppBrowser(bffFor(idp));
