@@ -155,9 +155,10 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
   async function switchAccount(req: Request): Promise<Response> {
     try {
       const options = await readJsonBody(req, s.cfg.timeout);
+      // The next sign-in first: an option it refuses leaves the session as it was.
+      const { to, setCookies } = await start(req, options, (e) => e.logout);
       const { record, setCookies: ended } = await sessions.end(req);
       if (record?.refreshToken) await revokeToken(s, await endpoints(), record.refreshToken, warn); // best effort
-      const { to, setCookies } = await start(req, options, (e) => e.logout);
       return json(200, { url: to }, [...ended, ...setCookies]);
     } catch (e) {
       return errorJson(asAuthError(e, 'switching accounts'));

@@ -328,6 +328,19 @@ describe("getSession(req) for the app's own routes", () => {
   });
 });
 
+describe('switchAccount', () => {
+  it("a switch with an option the server refuses changes nothing: the session isn't ended nor its refresh token revoked", async () => {
+    const b = new AppBrowser(bffFor(idp));
+    await b.signIn();
+    const revoked = idp.revokedCount();
+    const res = await b.call('/auth/switch', { method: 'POST', body: JSON.stringify({ returnTo: 'https://evil.example/' }) });
+    expect(res.status).toBe(400);
+    expect(await body(res)).toMatchObject({ code: 'invalid_config' });
+    expect(idp.revokedCount()).toBe(revoked);
+    expect((await b.call('/auth/session')).status).toBe(200);
+  });
+});
+
 describe('cross-site requests, more variants', () => {
   it.each([
     ['POST', '/auth/logout', { origin: 'null' }],
