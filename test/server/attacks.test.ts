@@ -309,6 +309,23 @@ describe('session cookies, mixed and matched', () => {
   });
 });
 
+describe('cookie names', () => {
+  it("a cookie whose name only trims to the session's (a leading no-break space) is not the session: no __Host- bypass, no fixation", async () => {
+    // A sibling subdomain can set "\u00a0__Host-cognito-session.0" (no prefix rules for it) with Domain=.example.com;
+    // a server that trims names as JavaScript's trim() does would read it as the session.
+    const bff = bffFor(idp);
+    const victim = new AppBrowser(bff);
+    await victim.signIn();
+    const attacker = new AppBrowser(bff);
+    await attacker.signIn('/auth/login', 'bob');
+    const injected = [...attacker.jar].map(([k, v]) => `\u00a0${k}=${v}`).join('; ');
+    const cookie = `${injected}; ${victim.cookieHeader()}`;
+    const res = await bff.handler(new Request(`${APP}/auth/session`, { headers: { ...SAME_ORIGIN, cookie } }));
+    expect(await body(res!)).toMatchObject({ user: { principal: 'alice' } });
+    expect(await bff.getSession(new Request(`${APP}/`, { headers: { cookie } }))).toMatchObject({ user: { principal: 'alice' } });
+  });
+});
+
 describe("getSession(req) for the app's own routes", () => {
   it('a change (POST, PUT, DELETE) that a page of another origin sent has no session, though a same-site page sends the Strict cookie', async () => {
     const bff = bffFor(idp);
