@@ -43,9 +43,9 @@ export interface CallbackDeps {
  */
 export async function completeCallback(d: CallbackDeps): Promise<{ record: SessionRecord; returnTo: string; appState?: unknown }> {
   const { cfg } = d;
-  // The verification code and the key sets load while the state is checked and the code exchanged.
+  // The verification code loads while the state is checked and the code exchanged.
   const engineP = d.loadEngine();
-  engineP.then((e) => e.keys.prefetch(), () => undefined);
+  engineP.catch(() => undefined); // awaited below; not an unhandled rejection if the callback fails first
   let url: URL;
   try {
     url = new URL(d.url);
@@ -70,6 +70,8 @@ export async function completeCallback(d: CallbackDeps): Promise<{ record: Sessi
   if (error !== null) throw idpError();
   const code = q.get('code');
   if (!code) throw new AuthError('idp_error', 'the callback has neither a code nor an error', { error: 'invalid_request' });
+  // The key sets load beside the code exchange, for a callback that passed its state check only.
+  engineP.then((e) => e.keys.prefetch(), () => undefined);
   // The code exchange travels while the engine chunk and the key sets load.
   const reply = postGrant(cfg, await d.endpoints(), { grant_type: 'authorization_code', code, redirect_uri: tx.redirectUri, code_verifier: tx.codeVerifier });
   reply.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile

@@ -2,6 +2,7 @@ export { createCognitoAuth } from './client.js';
 export { AuthError, isAuthError, isUserRefusal } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails } from './errors.js';
 export type {
+  AuthActions,
   AuthEventMap,
   AuthEventName,
   AuthState,

@@ -222,3 +222,9 @@ export interface CognitoAuth {
   reset(): void;
   destroy(): void;
 }
+
+/** The client's methods the adapters' `useAuth()` hands out as they are (React and Vue alike). */
+export type AuthActions = Pick<
+  CognitoAuth,
+  'signIn' | 'signOut' | 'getAccessToken' | 'signInWithPopup' | 'fetchUserInfo' | 'signUp' | 'forgotPassword' | 'switchAccount' | 'getAwsCredentials' | 'getIdentityId'
+>;

@@ -1,7 +1,7 @@
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthActions, AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, SignInOptions, SignOutOptions } from '../types.js';
 
 const AuthContext = createContext<CognitoAuth | null>(null);
 
@@ -67,23 +67,11 @@ export function CognitoAuthProvider(props: CognitoAuthProviderProps): ReactNode 
 }
 
 /** What {@link useAuth} returns: the core's state, shorthands, and the actions. */
-export interface UseAuthResult extends AuthState {
+export interface UseAuthResult extends AuthState, AuthActions {
   isAuthenticated: boolean;
   isLoading: boolean;
   /** The user signed out with `signOut()` (see `AuthState.signedOut`). */
   signedOut: boolean;
-  signIn(options?: SignInOptions): Promise<void>;
-  signOut(options?: SignOutOptions): Promise<void>;
-  getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
-  /** Call it in the click handler itself: the popup must open inside the user's gesture. */
-  signInWithPopup(options?: SignInOptions): Promise<User>;
-  fetchUserInfo(): Promise<Record<string, unknown>>;
-  signUp(options?: SignInOptions): Promise<void>;
-  forgotPassword(options?: SignInOptions): Promise<void>;
-  switchAccount(options?: SignInOptions): Promise<void>;
-  /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
-  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
-  getIdentityId(): Promise<string>;
   /** The client itself, for everything else (`on`, `getIdToken`, ...). */
   auth: CognitoAuth;
 }

@@ -1,7 +1,7 @@
 import { computed, getCurrentScope, inject, onScopeDispose, shallowRef } from 'vue';
 import type { App, ComputedRef, InjectionKey, Plugin, Ref } from 'vue';
 import { AuthError, createCognitoAuth } from '../index.js';
-import type { AuthState, AwsCredentials, CallbackResult, CognitoAuth, CognitoAuthConfig, GetAccessTokenOptions, GetAwsCredentialsOptions, InitResult, SignInOptions, SignOutOptions, User } from '../types.js';
+import type { AuthActions, AuthState, CallbackResult, CognitoAuth, CognitoAuthConfig, InitResult, SignInOptions, User } from '../types.js';
 
 /** The injection key under which the plugin provides the client. */
 export const cognitoAuthKey: InjectionKey<CognitoAuth> = Symbol('cognito-spa-auth');
@@ -68,7 +68,7 @@ export function createCognitoAuthPlugin(auth: CognitoAuth | CognitoAuthConfig, o
 }
 
 /** What {@link useAuth} returns: reactive state and the actions. */
-export interface UseAuthReturn {
+export interface UseAuthReturn extends AuthActions {
   /** The core's state, replaced (not mutated) on every change. */
   state: Readonly<Ref<AuthState>>;
   status: ComputedRef<AuthState['status']>;
@@ -78,18 +78,6 @@ export interface UseAuthReturn {
   isLoading: ComputedRef<boolean>;
   /** The user signed out with `signOut()` (see `AuthState.signedOut`). */
   signedOut: ComputedRef<boolean>;
-  signIn(options?: SignInOptions): Promise<void>;
-  signOut(options?: SignOutOptions): Promise<void>;
-  getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
-  /** Call it in the click handler itself: the popup must open inside the user's gesture. */
-  signInWithPopup(options?: SignInOptions): Promise<User>;
-  fetchUserInfo(): Promise<Record<string, unknown>>;
-  signUp(options?: SignInOptions): Promise<void>;
-  forgotPassword(options?: SignInOptions): Promise<void>;
-  switchAccount(options?: SignInOptions): Promise<void>;
-  /** AWS credentials from the identity pool (`identityPoolId`); an AWS SDK v3 credentials provider as it is. */
-  getAwsCredentials(options?: GetAwsCredentialsOptions): Promise<AwsCredentials>;
-  getIdentityId(): Promise<string>;
   /** The client itself, for everything else (`on`, `getIdToken`, ...). */
   auth: CognitoAuth;
 }
