@@ -16,14 +16,22 @@ export interface CookieOptions {
   maxAge?: number;
 }
 
-/** The cookies of a request, by name (the first of duplicate names wins). */
+/** Spaces and tabs around a name or value (RFC 6265's OWS), and nothing else. */
+const ows = (t: string): string => t.replace(/^[ \t]+|[ \t]+$/g, '');
+
+/**
+ * The cookies of a request, by name (the first of duplicate names wins). Names are trimmed of
+ * spaces and tabs only, as browsers do: JavaScript's trim() would also strip a no-break space, and
+ * a sibling subdomain could then set "\u00a0__Host-..." (no prefix rules apply to it) that reads
+ * as the `__Host-` session.
+ */
 export function readCookies(req: Request): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of (req.headers.get('cookie') ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
+    const name = ows(part.slice(0, eq));
+    if (!out.has(name)) out.set(name, ows(part.slice(eq + 1)));
   }
   return out;
 }

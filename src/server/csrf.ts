@@ -20,3 +20,16 @@ export function crossSiteRefusal(req: Request, origin: string): string | null {
   if (from === null && req.method !== 'GET' && req.method !== 'HEAD') return `a ${req.method} request needs Origin ${origin}`;
   return null;
 }
+
+/**
+ * A request that changes something (not GET or HEAD) which a page of another origin sent, by
+ * `Sec-Fetch-Site` or `Origin`: a form of a same-site page (another subdomain or port) carries the
+ * `SameSite=Strict` session cookie, so `getSession(req)` must not take it for the user's own.
+ * Requests without either header (not a browser's) pass.
+ */
+export function foreignChange(req: Request, origin: string): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return false;
+  const site = req.headers.get('sec-fetch-site');
+  const from = req.headers.get('origin');
+  return (site !== null && site !== 'same-origin' && site !== 'none') || (from !== null && from !== origin);
+}

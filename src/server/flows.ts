@@ -69,9 +69,9 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
    * written out, so no reading of the path (`//host`, `/\host`) can make it another site. An
    * error goes with it as a notice for the page.
    */
-  async function back(path: string, error: AuthError | undefined, setCookies: string[]): Promise<Response> {
+  async function back(path: string, error: AuthError | undefined, setCookies: string[], untied = false): Promise<Response> {
     const u = new URL(`${s.origin}${path.startsWith('/') ? path : '/'}`);
-    return redirect(303, `${s.origin}${u.pathname}${u.search}${u.hash}`, error ? [...setCookies, await notices.put(error)] : setCookies);
+    return redirect(303, `${s.origin}${u.pathname}${u.search}${u.hash}`, error ? [...setCookies, await notices.put(error, untied)] : setCookies);
   }
 
   /**
@@ -81,19 +81,27 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
   async function start(req: Request, options: Record<string, unknown>, page?: (e: Endpoints) => string): Promise<{ to: string; setCookies: string[] }> {
     const e = await endpoints();
     const { url: to, tx } = await buildSignIn(s.cfg, page ? { ...e, authorize: page(e) } : e, options as SignInOptions, `${s.origin}/`);
-    return { to, setCookies: [...(await txs.put(req, tx)), ...sessions.signingIn(req)] };
+    return { to, setCookies: [...(await txs.put(req, { ...tx, replaces: await sessions.replaced(req) })), ...sessions.signingIn(req)] };
   }
 
   async function login(req: Request, url: URL): Promise<Response> {
+    const site = req.headers.get('sec-fetch-site');
+    const foreign = site === 'cross-site' || site === 'same-site';
     try {
       const { screen, ...options } = loginOptions(url.searchParams);
+      // appState is what the app's own code asked to get back: a page of another site can send the
+      // browser here too (Sec-Fetch-Site), and must not hand the app state of its choosing.
+      if (options.appState !== undefined && foreign) {
+        throw new AuthError('invalid_config', `signIn.appState: refused from a sign-in that a page of another origin started (Sec-Fetch-Site: ${site})`);
+      }
       const path = screen === undefined ? undefined : SCREENS[screen as string];
       if (screen !== undefined && !path) throw new AuthError('invalid_config', `screen: one of ${Object.keys(SCREENS).join(', ')} is expected`);
       const { to, setCookies } = await start(req, options, path ? (e) => new URL(path, e.authorize).href : undefined);
       return redirect(302, to, setCookies);
     } catch (e) {
-      // A bad option (returnTo of another origin, ...): back to the app, which shows why.
-      return back('/', asAuthError(e, 'starting the sign-in'), []);
+      // A bad option (returnTo of another origin, ...): back to the app, which shows why; unless it
+      // is signed in and the link was another site's (the notice is then untied, see callback()).
+      return back('/', asAuthError(e, 'starting the sign-in'), [], foreign);
     }
   }
 
@@ -105,14 +113,16 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
       const description = q.get('error_description') ?? undefined;
       return new AuthError('idp_error', `Cognito answered ${error}${description ? `: ${description}` : ''}`, { error: error ?? undefined, errorDescription: description });
     };
-    // Cognito sometimes sends its error without state: still the reason the sign-in failed.
-    if (!state) return back('/', error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state'), []);
-    const { tx, setCookies: txCookies } = await txs.take(req, state);
+    const { tx, setCookies: txCookies } = state ? await txs.take(req, state) : { tx: null, setCookies: [] };
     if (!tx) {
-      // A replayed callback (reload, back button) while signed in changes nothing.
-      const current = await sessions.current(req);
-      const e = current.user ? undefined : new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again');
-      return back('/', e, [...txCookies, ...current.setCookies]);
+      // Nothing ties this callback to a sign-in of this browser: a replay (reload, back button), or
+      // a link of another site. The page hears why (Cognito's error even without state: Cognito
+      // sometimes sends it so), unless it is signed in: the notice is untied, and its session,
+      // whose Strict cookie a navigation from another site doesn't carry here, outweighs it.
+      const why = state
+        ? new AuthError('state_mismatch', 'the callback state is unknown or was already used: start the sign-in again')
+        : error !== null ? idpError() : new AuthError('state_mismatch', 'the callback has no state');
+      return back('/', why, txCookies, true);
     }
     const returnTo = storedPath(tx.returnTo);
     if (error !== null) return back(returnTo, idpError(), txCookies);
@@ -121,7 +131,7 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
     try {
       const record = await redeemCode(s, await endpoints(), keys, tx, code);
       toUser(decodeClaims(record.idToken) ?? {}, s.cfg, record.expiresAt, record.idExpiresAt); // the user rules: a refused user gets no session
-      const created = await sessions.create(req, record, { returnTo, appState: tx.appState });
+      const created = await sessions.create(req, record, { returnTo, appState: tx.appState }, tx.replaces);
       return back(returnTo, undefined, [...txCookies, ...sessions.signingIn(req), ...created]);
     } catch (e) {
       return back(returnTo, asAuthError(e, 'the callback'), txCookies);
@@ -144,10 +154,11 @@ export function createFlows({ s, endpoints, keys, sessions, txs, notices, warn }
    */
   async function switchAccount(req: Request): Promise<Response> {
     try {
-      const options = await readJsonBody(req);
+      const options = await readJsonBody(req, s.cfg.timeout);
+      // The next sign-in first: an option it refuses leaves the session as it was.
+      const { to, setCookies } = await start(req, options, (e) => e.logout);
       const { record, setCookies: ended } = await sessions.end(req);
       if (record?.refreshToken) await revokeToken(s, await endpoints(), record.refreshToken, warn); // best effort
-      const { to, setCookies } = await start(req, options, (e) => e.logout);
       return json(200, { url: to }, [...ended, ...setCookies]);
     } catch (e) {
       return errorJson(asAuthError(e, 'switching accounts'));

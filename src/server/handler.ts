@@ -7,7 +7,7 @@ import { fetchUserInfo } from '../userinfo.js';
 import { readJsonBody } from './body.js';
 import { refreshRecord, revokeToken } from './cognito.js';
 import { normalizeBffConfig } from './config.js';
-import { crossSiteRefusal } from './csrf.js';
+import { crossSiteRefusal, foreignChange } from './csrf.js';
 import { createFlows } from './flows.js';
 import { createNotices } from './notice.js';
 import { findRoute, forward, upstreamUrl } from './proxy.js';
@@ -17,8 +17,8 @@ import { createSessions } from './session.js';
 import { createTransactions } from './transactions.js';
 import type { CognitoBff, CognitoBffConfig } from './types.js';
 
-async function readReturnTo(req: Request): Promise<string | undefined> {
-  const { returnTo } = await readJsonBody(req);
+async function readReturnTo(req: Request, timeoutMs: number): Promise<string | undefined> {
+  const { returnTo } = await readJsonBody(req, timeoutMs);
   if (returnTo !== undefined && typeof returnTo !== 'string') throw new AuthError('invalid_config', 'signOut.returnTo: a URL is expected');
   return returnTo;
 }
@@ -53,9 +53,11 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
    * (the error the browser client's init() shows); 401 when signed out.
    */
   async function session(req: Request): Promise<Response> {
-    const { notice, setCookies: cleared } = await notices.take(req);
-    if (notice) return json(200, { user: null, error: notice }, cleared);
+    const { notice, untied, setCookies: cleared } = await notices.take(req);
+    if (notice && !untied) return json(200, { user: null, error: notice }, cleared);
     const c = await sessions.current(req);
+    // A callback tied to no sign-in of this browser (another site's link) changes nothing while signed in.
+    if (notice && !c.user) return json(200, { user: null, error: notice }, [...cleared, ...c.setCookies]);
     if (!c.user || !c.stored) return errorJson(c.error ?? new AuthError('login_required', 'not signed in'), [...cleared, ...c.setCookies], c.signedOut);
     const setCookies = await sessions.announced(req, c);
     return json(200, { user: c.user, ...(c.stored.n ? { signedIn: true, ...c.stored.n } : {}), exposeAccessToken: s.exposeAccessToken }, [...cleared, ...setCookies]);
@@ -98,7 +100,7 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
   async function logout(req: Request): Promise<Response> {
     let target: string;
     try {
-      target = logoutUrl(cfg, await endpoints(), await readReturnTo(req));
+      target = logoutUrl(cfg, await endpoints(), await readReturnTo(req, cfg.timeout));
     } catch (e) {
       const err = asAuthError(e, 'sign-out');
       // Cognito unreachable: still end the session here.
@@ -176,6 +178,7 @@ export function createCognitoBff(config: CognitoBffConfig): CognitoBff {
       }
     },
     async getSession(req) {
+      if (foreignChange(req, s.origin)) return null;
       const c = await sessions.current(req);
       if (!c.user || !c.stored) {
         if (c.error && !c.setCookies.length && c.error.code === 'network_error') throw c.error; // a fault, not a sign-out

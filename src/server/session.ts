@@ -56,6 +56,13 @@ interface Loaded {
   sid?: string;
 }
 
+/** A session that a sign-in will replace: its id, its store entry's id, and until when it is remembered as ended (epoch s). */
+export interface Replaced {
+  i: string;
+  sid?: string;
+  until: number;
+}
+
 export interface SessionDeps {
   sealer: Sealer;
   /** The refresh grant plus verification. */
@@ -125,13 +132,18 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
     return writeChunked(cookies, SESSION_COOKIE, value, cookieOptions(ttl));
   }
 
+  const replacedBy = (l: Loaded): Replaced => ({ i: l.stored.i, ...(l.sid ? { sid: l.sid } : {}), until: sessionEnd(l.stored.r, cfg) + AFTER_END });
+
+  /** End a session: its store entry goes; a cookie session is remembered as ended until it would have expired. */
+  async function forget(r: Replaced): Promise<void> {
+    if (r.sid && store) return inStore('delete', () => store.delete(storeKey(r.sid as string)));
+    const now = Date.now();
+    for (const [i, until] of ended) if (until <= now) ended.delete(i);
+    ended.set(r.i, r.until * 1000);
+  }
+
   async function end(cookies: Map<string, string>, loaded: Loaded | null): Promise<string[]> {
-    if (loaded?.sid) await inStore('delete', () => (store as NonNullable<typeof store>).delete(storeKey(loaded.sid as string)));
-    else if (loaded) {
-      const now = Date.now();
-      for (const [i, until] of ended) if (until <= now) ended.delete(i);
-      ended.set(loaded.stored.i, (sessionEnd(loaded.stored.r, cfg) + AFTER_END) * 1000);
-    }
+    if (loaded) await forget(replacedBy(loaded));
     return writeChunked(cookies, SESSION_COOKIE, null, cookieOptions(0));
   }
 
@@ -232,11 +244,23 @@ export function createSessions(s: BffSettings, d: SessionDeps) {
       await writeStore(c.sid, stored);
       return c.setCookies;
     },
-    /** Start the session of a new sign-in (replacing the request's older one); its `Set-Cookie` values. */
-    async create(req: Request, record: SessionRecord, signedIn: SignedIn): Promise<string[]> {
+    /**
+     * The request's session, which a sign-in starting now will replace: the login route is the app's
+     * own navigation and has the Strict session cookie; the callback, Cognito's redirect, has not.
+     */
+    async replaced(req: Request): Promise<Replaced | undefined> {
+      const loaded = await load(readCookies(req));
+      return loaded ? replacedBy(loaded) : undefined;
+    },
+    /**
+     * Start the session of a new sign-in; its `Set-Cookie` values. The session it replaces ends (the
+     * one the login route saw, and the request's own), in either mode: a copy of its cookie no longer works.
+     */
+    async create(req: Request, record: SessionRecord, signedIn: SignedIn, replaces?: Replaced): Promise<string[]> {
       const cookies = readCookies(req);
-      const old = store ? await load(cookies) : null;
-      if (old?.sid) await end(cookies, old);
+      if (replaces && typeof replaces.i === 'string' && typeof replaces.until === 'number') await forget(replaces);
+      const old = await load(cookies);
+      if (old) await end(cookies, old);
       const stored: Stored = { r: record, c: Date.now(), i: randomString(16), n: signedIn };
       if (!store) return cookiesFor(cookies, stored);
       const sid = randomString(32);

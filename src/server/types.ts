@@ -57,6 +57,9 @@ export interface BffSession {
 export interface CognitoBff {
   /** Answer a BFF route (login, callback, session, logout, token, proxy); `null` for any other request. */
   handler(req: Request): Promise<Response | null>;
-  /** The session of a request for the app's own server code, refreshed when due; `null` when signed out. */
+  /**
+   * The session of a request for the app's own server code, refreshed when due; `null` when signed
+   * out, and for a change (not GET or HEAD) that a page of another origin sent.
+   */
   getSession(req: Request): Promise<BffSession | null>;
 }
