@@ -85,6 +85,12 @@ export function checkUrl(field: string, value: unknown): URL {
   return url;
 }
 
+/**
+ * A URL Cognito compares with its allowed URLs as a string (`redirect_uri`, `logout_uri`): checked,
+ * then kept as written, but for surrounding whitespace (a value read from a file or the environment).
+ */
+export const asWritten = (field: string, value: unknown): string => (checkUrl(field, value), (value as string).trim());
+
 const trimSlash = (s: string): string => s.replace(/\/+$/, '');
 
 /** The user pool id an issuer URL names: its last path segment (`us-east-1_AbC123`). */
@@ -176,7 +182,9 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
   if (typeof raw.clientId !== 'string' || !raw.clientId.trim()) throw configError('clientId', 'the app client id is required');
   const callback = checkUrl('callbackUrl', raw.callbackUrl);
   const domain = raw.domain === undefined ? undefined : trimSlash(checkUrl('domain', raw.domain).href);
-  const logoutUrl = raw.logoutUrl === undefined ? `${callback.origin}/` : checkUrl('logoutUrl', raw.logoutUrl).href;
+  // Cognito compares redirect_uri and logout_uri with the allowed URLs as strings: both are sent
+  // as written, never re-serialised ("https://app.example.com" is not "https://app.example.com/").
+  const logoutUrl = raw.logoutUrl === undefined ? `${callback.origin}/` : asWritten('logoutUrl', raw.logoutUrl);
   const issuers = [authority, ...stringList('issuers', raw.issuers, []).map((u, i) => replicaOf(authority, u, i))];
   const publicKeyUrls = stringList('publicKeyUrls', raw.publicKeyUrls, issuers.map((i) => `${i}/.well-known/jwks.json`));
   publicKeyUrls.forEach((u, i) => checkUrl(`publicKeyUrls[${i}]`, u));
@@ -207,7 +215,7 @@ export function normalizeConfig(input: CognitoAuthConfig): NormalizedConfig {
     authority,
     issuers,
     clientId: raw.clientId.trim(),
-    callbackUrl: callback.href,
+    callbackUrl: asWritten('callbackUrl', raw.callbackUrl),
     domain,
     logoutUrl,
     publicKeyUrls,

@@ -20,12 +20,9 @@ export function createEndpoints(cfg: NormalizedConfig): () => Promise<Endpoints>
     const authorize = url('authorization_endpoint');
     const token = url('token_endpoint');
     if (!authorize || !token) throw configError('authority', 'discovery lacks authorization_endpoint or token_endpoint');
-    const { origin, host } = new URL(authorize); // Cognito's hosted-UI domain
-    // Pools made before hosted UIs existed name the issuer's own host: there is no sign-in page there.
-    if (host === new URL(cfg.authority).host) {
-      throw configError('domain', 'the pool has no hosted-UI domain: add one in Cognito and set domain to it');
-    }
-    const derived = domainEndpoints(origin);
+    // Cognito's hosted-UI domain. Pools made before hosted UIs existed name the issuer's host here:
+    // buildSignIn (signin.ts) refuses it, as it refuses a `domain` set to it.
+    const derived = domainEndpoints(new URL(authorize).origin);
     return {
       authorize,
       token,

@@ -44,6 +44,11 @@ export async function buildSignIn(
   statePrefix = '',
 ): Promise<{ url: string; tx: TransactionRecord }> {
   for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw configError(`signIn.${key}`, 'unknown option');
+  // The hosted UI is never on the issuer's host (cognito-idp.{region}.amazonaws.com): a `domain` set
+  // to it, or an old pool whose discovery names it, would send the browser nowhere.
+  if (/cognito-idp.*\.amazonaws\.com(\.cn)?$/.test(new URL(endpoints.authorize).hostname)) {
+    throw configError('domain', 'must be the user-pool domain (https://{prefix}.auth.{region}.amazoncognito.com or a custom one), not the issuer host');
+  }
   const prompt = checkPrompt('signIn.prompt', options.prompt) ?? cfg.prompt;
   const maxAge = options.maxAge ?? cfg.maxAge;
   if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0)) {

@@ -1,9 +1,10 @@
-import { checkUrl, type Endpoints, type NormalizedConfig } from './config.js';
+import { asWritten, type Endpoints, type NormalizedConfig } from './config.js';
 import { request } from './http.js';
 
 /** Cognito's own `/logout` URL (not OIDC RP-initiated logout, which Cognito ignores). */
 export function logoutUrl(cfg: NormalizedConfig, endpoints: Endpoints, returnTo?: string): string {
-  const target = returnTo === undefined ? cfg.logoutUrl : checkUrl('signOut.returnTo', returnTo).href;
+  // As written: Cognito compares logout_uri with the allowed sign-out URLs as strings.
+  const target = returnTo === undefined ? cfg.logoutUrl : asWritten('signOut.returnTo', returnTo);
   const url = new URL(endpoints.logout);
   url.searchParams.set('client_id', cfg.clientId);
   url.searchParams.set('logout_uri', target);

@@ -218,18 +218,25 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
     ctx.res.write('{"id_token":"eyJ');
   }
 
+  /** An error redirect to the request's redirect_uri when it is allowed (exact match), else the error page. */
+  function errorRedirect(ctx, error, description, state) {
+    const uri = ctx.query.redirect_uri;
+    if (typeof uri !== 'string' || !settings.redirectUris.includes(uri)) {
+      errorPage(ctx, 400, 'redirect_mismatch', 'redirect_uri is not an allowed callback URL');
+      return;
+    }
+    const target = new URL(uri);
+    if (description) target.searchParams.set('error_description', description);
+    target.searchParams.set('error', error);
+    if (state) target.searchParams.set('state', state);
+    ctx.redirect(target.href);
+  }
+
   /** An error redirect without state (switches.nextAuthorizeError), as Cognito sends for some failures. */
   function errorWithoutState(ctx) {
     const { error, error_description: description } = settings.switches.nextAuthorizeError;
     settings.switches.nextAuthorizeError = null;
-    const target = URL.parse(String(ctx.query.redirect_uri ?? ''));
-    if (!target || !settings.redirectUris.includes(target.href)) {
-      errorPage(ctx, 400, 'redirect_mismatch', 'redirect_uri is not an allowed callback URL');
-      return;
-    }
-    if (description) target.searchParams.set('error_description', description);
-    target.searchParams.set('error', error);
-    ctx.redirect(target.href);
+    errorRedirect(ctx, error, description);
   }
 
   return async function cognito(ctx, next) {
@@ -237,6 +244,10 @@ export function cognitoRoutes({ provider, isOriginLive, settings, users, publicJ
     if (ctx.method === 'OPTIONS' && CORS_PATHS.has(path)) return preflight(ctx);
     if (path === '/oauth2/token' && ctx.method === 'POST' && settings.switches.stallTokenReplies > 0) return stall(ctx);
     if (path === '/oauth2/authorize' && settings.switches.nextAuthorizeError) return errorWithoutState(ctx);
+    // Cognito takes identity_provider or idp_identifier, never both.
+    if (path === '/oauth2/authorize' && ctx.query.identity_provider && ctx.query.idp_identifier) {
+      return errorRedirect(ctx, 'invalid_request', 'identity_provider and idp_identifier cannot both be sent', ctx.query.state);
+    }
     if (path === '/logout' && ctx.method === 'GET') return logout(ctx);
     if ((path === '/signup' || path === '/forgotPassword') && ctx.method === 'GET') return accountPage(ctx, path === '/signup' ? 'signup' : 'forgot');
     if (path === '/oauth2/userInfo') return userInfo(ctx);

@@ -208,4 +208,24 @@ describe('old pools without a hosted-UI domain', () => {
     expect(await rejection(app.auth.signIn())).toMatchObject({ code: 'invalid_config', message: expect.stringContaining('domain') });
     expect(app.navigations).toEqual([]);
   });
+
+  it.each([
+    ['the issuer host', 'https://cognito-idp.us-east-1.amazonaws.com'],
+    ['the issuer itself', AUTHORITY],
+    ['a Multi-Region issuer host', 'https://issuer-cognito-idp.us-east-1.amazonaws.com'],
+  ])('domain set to %s (OpenMetadata\'s docs call it the "Cognito Domain") is invalid_config at signIn(), which navigates nowhere', async (_, domain) => {
+    const app = await makeApp({ domain });
+    for (const start of [() => app.auth.signIn(), () => app.auth.signUp()]) {
+      expect(await rejection(start())).toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/domain.*amazoncognito\.com/) });
+    }
+    expect(app.navigations).toEqual([]);
+  });
+
+  it('a domain elsewhere on AWS (a proxy on API Gateway) or a custom one is used as it is', async () => {
+    for (const domain of ['https://abc123.execute-api.us-east-1.amazonaws.com/prod', 'https://cognito-idp.example.com']) {
+      const app = await makeApp({ domain });
+      await app.auth.signIn();
+      expect(app.navigations.at(-1)).toMatch(`${domain}/oauth2/authorize?`);
+    }
+  });
 });

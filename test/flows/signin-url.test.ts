@@ -27,6 +27,21 @@ describe('signIn builds Cognito’s authorize URL and makes no request when doma
     expect(base64url.encode(createHash('sha256').update(verifier).digest())).toBe(p.get('code_challenge'));
   });
 
+  it('sends callbackUrl as redirect_uri exactly as written: Cognito compares it with the allowed callback URLs as a string', async () => {
+    // An allowed callback URL registered without a path: "https://app.example.com/" would be another URL to Cognito.
+    const app = await createTestApp({ callbackUrl: 'https://app.example.com' });
+    app.cognito.pool.callbackUrls = ['https://app.example.com'];
+    await app.signInAs();
+    expect(new URL(app.navigations[0] as string).searchParams.get('redirect_uri')).toBe('https://app.example.com');
+    expect(app.auth.getState().status).toBe('authenticated');
+    // init() still knows the callback when Cognito lands on the origin's root
+    await app.reachCallback();
+    expect(app.another({ callbackUrl: 'https://app.example.com' }).isCallback()).toBe(true);
+    // as written, but without the line end of a value read from a .env file
+    await app.another({ callbackUrl: 'https://app.example.com\r\n', navigate: (u) => void app.navigations.push(u) }).signIn();
+    expect(new URL(app.navigations.at(-1) as string).searchParams.get('redirect_uri')).toBe('https://app.example.com');
+  });
+
   it('passes prompt, max_age, identity_provider, login_hint and lang; every sign-in gets a fresh state', async () => {
     const app = await createTestApp({ prompt: 'login' });
     await app.auth.signIn({ maxAge: 600, identityProvider: 'Google', loginHint: 'alice@example.com', lang: 'fr', scopes: 'openid email' });

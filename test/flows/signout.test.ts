@@ -60,6 +60,15 @@ describe('signOut', () => {
     expect(app.auth.getState().status).toBe('unauthenticated');
   });
 
+  it('sends logoutUrl and returnTo as logout_uri exactly as written: Cognito compares them with the allowed sign-out URLs as strings', async () => {
+    const app = await createTestApp({ logoutUrl: 'https://app.example.com' });
+    await app.signInAs();
+    await app.auth.signOut();
+    expect(new URL(app.navigations.at(-1) as string).searchParams.get('logout_uri')).toBe('https://app.example.com');
+    await app.auth.signOut({ returnTo: ' https://app.example.com?bye=1\n' });
+    expect(new URL(app.navigations.at(-1) as string).searchParams.get('logout_uri')).toBe('https://app.example.com?bye=1');
+  });
+
   it('uses the configured logoutUrl, and refuses a non-https returnTo', async () => {
     const app = await createTestApp({ logoutUrl: 'https://app.example.com/signed-out' });
     await app.auth.signOut();

@@ -5,7 +5,7 @@
  */
 import { createCognitoAuth, type CognitoAuth, type CognitoAuthConfig, type StorageLike } from '../../src/index.js';
 import { baseConfig } from '../support/app.js';
-import { ALICE, AUTHORITY, CLIENT_ID, createCognito, makeKey, type CognitoMock, type SigningKey, type UserProfile } from '../support/cognito.js';
+import { ALICE, AUTHORITY, CALLBACK, CLIENT_ID, createCognito, makeKey, type CognitoMock, type SigningKey, type UserProfile } from '../support/cognito.js';
 import { cleanups, server } from '../support/setup.js';
 
 export const HOME = 'https://app.example.com/';
@@ -39,6 +39,7 @@ export async function usePool(opts: PoolOptions = {}, fresh = false): Promise<Co
   p.tamper = {};
   p.nextTokenReply = null;
   p.tokenReplies = [];
+  p.callbackUrls = [CALLBACK];
   server.use(...c.handlers);
   return c;
 }
@@ -70,6 +71,8 @@ export interface App {
 
 export async function makeApp(extra: Partial<CognitoAuthConfig> = {}, poolOpts: PoolOptions = {}, fresh = false): Promise<App> {
   const cognito = await usePool(poolOpts, fresh);
+  // The app client allows the app's callback URL, as written (Cognito matches it exactly).
+  if (extra.callbackUrl) cognito.pool.callbackUrls.push(extra.callbackUrl);
   const navigations: string[] = [];
   const make = (more: Partial<CognitoAuthConfig> = {}): CognitoAuth => {
     const client = createCognitoAuth({ ...baseConfig, navigate: (u) => void navigations.push(u), ...extra, ...more });

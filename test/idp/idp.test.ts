@@ -253,6 +253,28 @@ describe('local Cognito IdP', () => {
     expect(denied.res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('refuses identity_provider and idp_identifier together, as Cognito does: an invalid_request error redirect', async () => {
+    const browser = new Browser();
+    const { challenge } = pkce();
+    const pkceParams = { code_challenge: challenge, code_challenge_method: 'S256' };
+    const res = await browser.fetch(authorizeUrl(idp, { state: 'both-1', ...pkceParams, identity_provider: 'COGNITO', idp_identifier: 'example.com' }));
+    expect(res.status).toBe(302);
+    const cb = new URL(location(res, idp.domain));
+    expect(cb.origin + cb.pathname).toBe(CALLBACK);
+    expect(cb.searchParams.get('error')).toBe('invalid_request');
+    expect(cb.searchParams.get('state')).toBe('both-1');
+    expect(cb.searchParams.get('error_description')).toMatch(/identity_provider.*idp_identifier/);
+    // to a redirect_uri that is not allowed, no redirect at all
+    const bad = await browser.fetch(authorizeUrl(idp, { redirect_uri: `${APP}/other`, ...pkceParams, identity_provider: 'COGNITO', idp_identifier: 'x' }));
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('location')).toBeNull();
+    // either one alone still reaches the sign-in page
+    for (const one of [{ identity_provider: 'COGNITO' }, { idp_identifier: 'example.com' }] as Array<Record<string, string>>) {
+      const ok = await browser.fetch(authorizeUrl(idp, { state: 'one', ...pkceParams, ...one }));
+      expect(new URL(location(ok, idp.domain)).pathname).toMatch(/^\/login\//);
+    }
+  });
+
   it('stays quiet on the console', () => {
     for (const spy of consoleSpies) expect(spy).not.toHaveBeenCalled();
   });

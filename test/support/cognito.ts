@@ -100,6 +100,8 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
     /** The ID token's lifetime when it differs from the access token's (Cognito sets them apart). */
     idLifetime: null as number | null,
     rotate: opts.rotate ?? false,
+    /** The app client's allowed callback URLs: Cognito compares `redirect_uri` with them as strings, exactly. */
+    callbackUrls: [CALLBACK],
     /** Rotation as Cognito has been seen to do it: a refresh moves auth_time to now. */
     moveAuthTimeOnRefresh: false,
     /** The issuer minted into tokens: the pool's, or one of `issuers` (a Multi-Region replica). */
@@ -204,7 +206,11 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
     http.post(`${DOMAIN}/oauth2/revoke`, async ({ request }) => {
       pool.counts.revoke++;
       const form = new URLSearchParams(await request.text());
-      const grant = pool.refresh.get(form.get('token') ?? '');
+      if (form.get('client_id') !== CLIENT_ID) return oauthError(form.has('client_id') ? 'invalid_client' : 'invalid_request');
+      const token = form.get('token') ?? '';
+      // Cognito revokes refresh tokens only: an access token (a JWT here) is unsupported_token_type.
+      if (token.split('.').length === 3) return oauthError('unsupported_token_type');
+      const grant = pool.refresh.get(token);
       if (grant) grant.alive = false;
       return new HttpResponse(null, { status: 200 });
     }),
@@ -217,6 +223,8 @@ export async function createCognito(opts: { rotate?: boolean; lifetime?: number;
   function authorize(authorizeUrl: string, user: UserProfile = ALICE, authTime = now() - pool.browserAhead): string {
     const u = new URL(authorizeUrl);
     const p = u.searchParams;
+    // Cognito shows its error page (no redirect) for a redirect_uri that is not an allowed callback URL.
+    if (!pool.callbackUrls.includes(p.get('redirect_uri') ?? '')) throw new Error(`redirect_mismatch: ${p.get('redirect_uri')}`);
     const code = randomBytes(16).toString('hex');
     pool.codes.set(code, {
       challenge: p.get('code_challenge') ?? '',
