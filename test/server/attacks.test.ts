@@ -387,7 +387,8 @@ describe('secrets in answers and logs (debug on)', () => {
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
     const bff = bffFor(idp, { debug: true, proxy: { '/api': 'http://127.0.0.1:9/v1' } });
     const b = new AppBrowser(bff);
-    await signInDue(idp, b);
+    // Tokens of 8 s, due after 4: the renew below fails while they are still valid, however loaded the machine.
+    await signInDue(idp, b, undefined, 8);
     // Cognito unreachable for every grant and revocation from now on: the same requests, sent to a closed port.
     const real = globalThis.fetch;
     vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {

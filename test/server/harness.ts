@@ -101,18 +101,18 @@ export class AppBrowser {
 }
 
 /**
- * Sign in with tokens that are due for renewal by the time this returns (2-second tokens, a
- * renew is due in their last second); tokens issued afterwards live an hour.
+ * Sign in with tokens that are due for renewal by the time this returns (tokens of `lifetime`
+ * seconds, 2 by default, are due in their second half); tokens issued afterwards live an hour.
  */
-export async function signInDue(idp: LocalIdp, b: AppBrowser, login?: string): Promise<Response> {
-  idp.setTokenLifetime(2);
+export async function signInDue(idp: LocalIdp, b: AppBrowser, login?: string, lifetime = 2): Promise<Response> {
+  idp.setTokenLifetime(lifetime);
   let res: Response;
   try {
     res = await b.signIn(login);
   } finally {
     idp.setTokenLifetime(3600);
   }
-  await new Promise((r) => setTimeout(r, 1100));
+  await new Promise((r) => setTimeout(r, lifetime * 500 + 100)); // renewed within half a lifetime this short
   return res;
 }
 
